@@ -1,0 +1,22 @@
+# Multi-stage build: the runtime image holds only the built server and the SQL migrations.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dependencies' install scripts are not needed (STACK-NOTES 2); `nuxt build` prepares by itself.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MIGRATIONS_DIR=/app/drizzle DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/.output ./.output
+# Migrations are read from disk at start (drizzle does not bundle them).
+COPY --from=build /app/drizzle ./drizzle
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:3000/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", ".output/server/index.mjs"]

@@ -1,0 +1,43 @@
+import type { GatewayHealth, Scalar } from '../ingest/messages'
+
+/** What the platform publishes on the bus for live clients (SPEC §8; telemetry as in seed 000). */
+export interface TelemetryEvent {
+  type: 'telemetry'
+  tenant: string
+  site: string
+  plcId: string
+  ts: number
+  values: Record<string, Scalar>
+  quality?: Record<string, string>
+}
+
+export interface GatewayStatusEvent {
+  type: 'gateway_status'
+  tenant: string
+  site: string
+  gatewayId: string
+  status: 'online' | 'offline'
+  reason: string | null
+  at: number
+}
+
+export interface GatewayHeartbeatEvent {
+  type: 'gateway_heartbeat'
+  tenant: string
+  site: string
+  gatewayId: string
+  ts: number
+  health: GatewayHealth
+}
+
+export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent
+
+/** Channels are scoped by tenant and plant, so a subscriber only ever receives its own scope. */
+export function plantChannel(prefix: string, tenant: string, site: string): string {
+  return `${prefix}:${tenant}:${site}`
+}
+
+/** A pattern matching every plant of a tenant (or every tenant with '*'). */
+export function tenantPattern(prefix: string, tenant: string): string {
+  return `${prefix}:${tenant}:*`
+}

@@ -1,0 +1,24 @@
+import type { SqlClient } from './client'
+
+/** The demo tenant and plant of seed 000, plus a second tenant to show isolation. */
+export const DEMO_PLANTS = [
+  { tenant: 'granix', tenantName: 'Granix', province: 'ba', plant: 'planta-1', plantName: 'Planta 1' },
+  { tenant: 'other', tenantName: 'Other Industries', province: 'cba', plant: 'planta-norte', plantName: 'Planta Norte' }
+] as const
+
+/** Creates a tenant and a plant if they do not exist (idempotent); returns their ids. */
+export async function ensurePlant(sql: SqlClient, p: { tenant: string, tenantName: string, province: string, plant: string, plantName: string }) {
+  const [tenant] = await sql.query<{ id: string }>(
+    `insert into tenants (slug, name) values ($1, $2) on conflict (slug) do update set slug = excluded.slug returning id`,
+    [p.tenant, p.tenantName])
+  const [plant] = await sql.query<{ id: string }>(
+    `insert into plants (tenant_id, province, slug, name) values ($1, $2, $3, $4)
+     on conflict (tenant_id, slug) do update set slug = excluded.slug returning id`,
+    [tenant!.id, p.province, p.plant, p.plantName])
+  return { tenantId: tenant!.id, plantId: plant!.id }
+}
+
+/** Seeds the demo tenants and plants. */
+export async function seedDemoData(sql: SqlClient): Promise<void> {
+  for (const p of DEMO_PLANTS) await ensurePlant(sql, p)
+}

@@ -1,0 +1,252 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
+  text, timestamp, unique, uuid
+} from 'drizzle-orm/pg-core'
+
+/** Raw MQTT payload bytes, kept exactly as received (they may not be UTF-8). */
+const bytea = customType<{ data: Uint8Array, driverData: Uint8Array }>({ dataType: () => 'bytea' })
+
+const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`)
+const tenantId = () => uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' })
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+const at = (name: string) => timestamp(name, { withTimezone: true })
+
+export const tenants = pgTable('tenants', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt()
+})
+
+/** A plant; its slug is the `site` of the REST API. */
+export const plants = pgTable('plants', {
+  id: id(),
+  tenantId: tenantId(),
+  province: text('province').notNull(),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  createdAt: createdAt()
+}, t => [unique('plants_tenant_slug').on(t.tenantId, t.slug)])
+
+export const gateways = pgTable('gateways', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').notNull().references(() => plants.id, { onDelete: 'cascade' }),
+  thingName: text('thing_name').notNull(),
+  name: text('name'),
+  /** pending until an admin approves (claims) it. */
+  approval: text('approval', { enum: ['pending', 'active', 'rejected'] }).notNull().default('pending'),
+  status: text('status', { enum: ['unknown', 'online', 'offline'] }).notNull().default('unknown'),
+  statusReason: text('status_reason'),
+  statusChangedAt: at('status_changed_at'),
+  /** Receive time of the last message of any kind from this gateway. */
+  lastSeenAt: at('last_seen_at'),
+  /** Receive time of the last heartbeat: what the liveness watchdog looks at. */
+  lastHeartbeatAt: at('last_heartbeat_at'),
+  /** Payload timestamp of the newest status message, so an older Last Will cannot win over a newer heartbeat. */
+  lastStatusTs: at('last_status_ts'),
+  health: jsonb('health').$type<Record<string, unknown>>(),
+  createdAt: createdAt()
+}, t => [
+  unique('gateways_tenant_thing').on(t.tenantId, t.thingName),
+  index('gateways_plant').on(t.plantId),
+  index('gateways_online_heartbeat').on(t.lastHeartbeatAt).where(sql`status = 'online'`)
+])
+
+export const gatewayStatusHistory = pgTable('gateway_status_history', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: tenantId(),
+  gatewayId: uuid('gateway_id').notNull().references(() => gateways.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: ['online', 'offline'] }).notNull(),
+  reason: text('reason'),
+  at: at('at').notNull().defaultNow()
+}, t => [index('gateway_status_history_gateway_at').on(t.gatewayId, t.at)])
+
+/** A PLC / machine. `plc_id` is the id the field uses (topic or payload). */
+export const plcs = pgTable('plcs', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').notNull().references(() => plants.id, { onDelete: 'cascade' }),
+  gatewayId: uuid('gateway_id').references(() => gateways.id, { onDelete: 'set null' }),
+  plcId: text('plc_id').notNull(),
+  name: text('name'),
+  status: text('status', { enum: ['pending', 'active', 'rejected'] }).notNull().default('pending'),
+  createdAt: createdAt()
+}, t => [unique('plcs_plant_plc').on(t.plantId, t.plcId), index('plcs_tenant').on(t.tenantId)])
+
+/**
+ * One row per stored value. Range-partitioned by `ts` in the migration (drizzle-kit cannot declare
+ * partitioning); the primary key is the idempotency key and also serves history queries.
+ */
+export const telemetryEvents = pgTable('telemetry_events', {
+  tenantId: uuid('tenant_id').notNull(),
+  plantId: uuid('plant_id').notNull(),
+  plcId: uuid('plc_id').notNull(),
+  metric: text('metric').notNull(),
+  ts: at('ts').notNull(),
+  valueNum: doublePrecision('value_num'),
+  valueBool: boolean('value_bool'),
+  valueText: text('value_text'),
+  quality: text('quality'),
+  unit: text('unit'),
+  seq: bigint('seq', { mode: 'number' }),
+  key: text('key').notNull(),
+  receivedAt: at('received_at').notNull().defaultNow()
+}, t => [primaryKey({ name: 'telemetry_events_pk', columns: [t.plcId, t.metric, t.ts, t.key] })])
+
+/** Latest value per (PLC, metric), last-write-wins by timestamp. */
+export const plcState = pgTable('plc_state', {
+  tenantId: uuid('tenant_id').notNull(),
+  plcId: uuid('plc_id').notNull().references(() => plcs.id, { onDelete: 'cascade' }),
+  metric: text('metric').notNull(),
+  valueNum: doublePrecision('value_num'),
+  valueBool: boolean('value_bool'),
+  valueText: text('value_text'),
+  quality: text('quality'),
+  unit: text('unit'),
+  ts: at('ts').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+}, t => [primaryKey({ name: 'plc_state_pk', columns: [t.plcId, t.metric] })])
+
+/** Hourly aggregates, maintained on ingest. Numeric and boolean (0/1) values feed sum/min/max. */
+export const telemetryHourly = pgTable('telemetry_hourly', {
+  tenantId: uuid('tenant_id').notNull(),
+  plcId: uuid('plc_id').notNull(),
+  metric: text('metric').notNull(),
+  hour: at('hour').notNull(),
+  count: bigint('count', { mode: 'number' }).notNull(),
+  sum: doublePrecision('sum'),
+  min: doublePrecision('min'),
+  max: doublePrecision('max'),
+  firstTs: at('first_ts').notNull(),
+  first: doublePrecision('first'),
+  lastTs: at('last_ts').notNull(),
+  last: doublePrecision('last')
+}, t => [primaryKey({ name: 'telemetry_hourly_pk', columns: [t.plcId, t.metric, t.hour] })])
+
+/** Keys of values kept only as hourly aggregates, so a redelivery is not counted twice. */
+export const hourlyKeys = pgTable('hourly_keys', {
+  plcId: uuid('plc_id').notNull(),
+  metric: text('metric').notNull(),
+  ts: at('ts').notNull(),
+  key: text('key').notNull()
+}, t => [primaryKey({ name: 'hourly_keys_pk', columns: [t.plcId, t.metric, t.ts, t.key] })])
+
+export const persistRules = pgTable('persist_rules', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').references(() => plants.id, { onDelete: 'cascade' }),
+  plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
+  metric: text('metric'),
+  mode: text('mode', { enum: ['raw', 'hourly', 'both', 'none'] }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+}, t => [unique('persist_rules_scope').on(t.tenantId, t.plantId, t.plcId, t.metric).nullsNotDistinct()])
+
+export const alarmRules = pgTable('alarm_rules', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').references(() => plants.id, { onDelete: 'cascade' }),
+  plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
+  metric: text('metric'),
+  kind: text('kind').notNull(),
+  min: doublePrecision('min'),
+  max: doublePrecision('max'),
+  deadband: doublePrecision('deadband'),
+  minDurationS: integer('min_duration_s').notNull().default(0),
+  severity: text('severity', { enum: ['critical', 'high', 'medium', 'low', 'info'] }).notNull().default('medium'),
+  enabled: boolean('enabled').notNull().default(true),
+  options: jsonb('options').$type<Record<string, unknown>>(),
+  createdAt: createdAt()
+}, t => [index('alarm_rules_tenant').on(t.tenantId)])
+
+export const alarms = pgTable('alarms', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').references(() => plants.id, { onDelete: 'cascade' }),
+  plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
+  gatewayId: uuid('gateway_id').references(() => gateways.id, { onDelete: 'cascade' }),
+  ruleId: uuid('rule_id').references(() => alarmRules.id, { onDelete: 'set null' }),
+  metric: text('metric'),
+  type: text('type').notNull(),
+  message: text('message').notNull(),
+  severity: text('severity', { enum: ['critical', 'high', 'medium', 'low', 'info'] }).notNull(),
+  state: text('state', { enum: ['active', 'acknowledged', 'cleared'] }).notNull().default('active'),
+  acknowledged: boolean('acknowledged').notNull().default(false),
+  value: doublePrecision('value'),
+  ts: at('ts').notNull(),
+  acknowledgedAt: at('acknowledged_at'),
+  acknowledgedBy: text('acknowledged_by'),
+  ackComment: text('ack_comment'),
+  clearedAt: at('cleared_at'),
+  clearValue: doublePrecision('clear_value'),
+  createdAt: createdAt()
+}, t => [
+  index('alarms_tenant_state').on(t.tenantId, t.state, t.ts),
+  index('alarms_plc_ts').on(t.plcId, t.ts)
+])
+
+export const dashboards = pgTable('dashboards', {
+  id: id(),
+  tenantId: tenantId(),
+  plcId: uuid('plc_id').notNull().references(() => plcs.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  iconUrl: text('icon_url'),
+  createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+}, t => [unique('dashboards_plc').on(t.plcId)])
+
+export const widgets = pgTable('widgets', {
+  id: id(),
+  tenantId: tenantId(),
+  dashboardId: uuid('dashboard_id').notNull().references(() => dashboards.id, { onDelete: 'cascade' }),
+  widgetKey: text('widget_key').notNull(),
+  type: text('type').notNull(),
+  label: text('label').notNull(),
+  metricId: text('metric_id').notNull(),
+  unit: text('unit'),
+  dataType: text('data_type'),
+  position: integer('position').notNull().default(0),
+  options: jsonb('options').$type<Record<string, unknown>>(),
+  createdAt: createdAt()
+}, t => [unique('widgets_dashboard_key').on(t.dashboardId, t.widgetKey)])
+
+export const users = pgTable('users', {
+  id: id(),
+  firebaseUid: text('firebase_uid').unique(),
+  email: text('email').notNull().unique(),
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['admin', 'manager', 'plant_operator', 'viewer'] }).notNull(),
+  /** Plant ids this user may see; empty means every plant of the tenant. */
+  plantAccess: uuid('plant_access').array().notNull().default(sql`'{}'::uuid[]`),
+  createdAt: createdAt()
+}, t => [index('users_tenant').on(t.tenantId)])
+
+export const deadLetters = pgTable('dead_letters', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Set when the topic named a known tenant; `tenant_slug` keeps whatever the topic said. */
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantSlug: text('tenant_slug'),
+  topic: text('topic').notNull(),
+  payload: bytea('payload').notNull(),
+  reason: text('reason').notNull(),
+  detail: text('detail'),
+  receivedAt: at('received_at').notNull(),
+  replayedAt: at('replayed_at'),
+  replayCount: integer('replay_count').notNull().default(0)
+}, t => [index('dead_letters_received').on(t.receivedAt), index('dead_letters_tenant_received').on(t.tenantId, t.receivedAt)])
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id'),
+  before: jsonb('before'),
+  after: jsonb('after'),
+  at: at('at').notNull().defaultNow(),
+  prevHash: text('prev_hash'),
+  hash: text('hash').notNull()
+}, t => [index('audit_log_tenant_id').on(t.tenantId, t.id)])

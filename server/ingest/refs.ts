@@ -1,0 +1,101 @@
+import type { SqlClient } from '../db/client'
+
+export interface PlantRef { tenantId: string, plantId: string }
+
+/**
+ * Resolves topic slugs to database ids, with an in-memory cache. Tenants and plants are never created
+ * here (SPEC §3 rule 3); unknown PLCs and gateways are created `pending` (rule 4), once even when
+ * several batches or instances race (insert … on conflict do nothing, then read).
+ */
+export class RefResolver {
+  private tenants = new Map<string, string | null>()
+  private plants = new Map<string, PlantRef | null>()
+  private plcs = new Map<string, string>()
+  private gateways = new Map<string, string>()
+  // Misses are remembered briefly so a flood for an unknown tenant does not hit the database each time.
+  private missesAt = new Map<string, number>()
+
+  constructor(private sql: SqlClient, private missTtlMs = 5000, private now = () => Date.now()) {}
+
+  /** The plant a topic names, or why it cannot be resolved. */
+  async plant(tenant: string, province: string, plant: string): Promise<PlantRef | 'unknown_tenant' | 'unknown_plant'> {
+    const tenantId = await this.tenantId(tenant)
+    if (!tenantId) return 'unknown_tenant'
+    const key = `${tenantId}|${province}|${plant}`
+    if (!this.isFresh(this.plants, key)) {
+      const rows = await this.sql.query<{ id: string }>(
+        'select id from plants where tenant_id = $1 and province = $2 and slug = $3', [tenantId, province, plant])
+      this.remember(this.plants, key, rows[0] ? { tenantId, plantId: rows[0].id } : null)
+    }
+    return this.plants.get(key) ?? 'unknown_plant'
+  }
+
+  /** The PLC's row id, creating it as `pending` when this is the first time it is seen. */
+  async plcId(ref: PlantRef, plcId: string): Promise<string> {
+    const key = `${ref.plantId}|${plcId}`
+    const cached = this.plcs.get(key)
+    if (cached) return cached
+    const rows = await this.sql.query<{ id: string }>(
+      `with created as (
+         insert into plcs (tenant_id, plant_id, plc_id, status) values ($1, $2, $3, 'pending')
+         on conflict (plant_id, plc_id) do nothing returning id)
+       select id from created union all select id from plcs where plant_id = $2 and plc_id = $3 limit 1`,
+      [ref.tenantId, ref.plantId, plcId])
+    const id = rows[0]?.id ?? await this.retryRead('select id from plcs where plant_id = $1 and plc_id = $2', [ref.plantId, plcId])
+    this.plcs.set(key, id)
+    return id
+  }
+
+  /** The gateway's row id, creating it as `pending` when this is the first time it is seen. */
+  async gatewayId(ref: PlantRef, thingName: string): Promise<string> {
+    const key = `${ref.tenantId}|${thingName}`
+    const cached = this.gateways.get(key)
+    if (cached) return cached
+    const rows = await this.sql.query<{ id: string }>(
+      `with created as (
+         insert into gateways (tenant_id, plant_id, thing_name, approval) values ($1, $2, $3, 'pending')
+         on conflict (tenant_id, thing_name) do nothing returning id)
+       select id from created union all select id from gateways where tenant_id = $1 and thing_name = $3 limit 1`,
+      [ref.tenantId, ref.plantId, thingName])
+    const id = rows[0]?.id ?? await this.retryRead('select id from gateways where tenant_id = $1 and thing_name = $2', [ref.tenantId, thingName])
+    this.gateways.set(key, id)
+    return id
+  }
+
+  // When another transaction inserted the row concurrently, ON CONFLICT waited for it but this
+  // statement's snapshot predates it: read again, now that it has committed.
+  private async retryRead(text: string, params: unknown[]): Promise<string> {
+    const rows = await this.sql.query<{ id: string }>(text, params)
+    if (!rows[0]) throw new Error(`row vanished after a concurrent insert: ${params.join(', ')}`)
+    return rows[0].id
+  }
+
+  /** Forget everything, e.g. after an admin created a tenant or plant. */
+  invalidate(): void {
+    this.tenants.clear()
+    this.plants.clear()
+    this.plcs.clear()
+    this.gateways.clear()
+    this.missesAt.clear()
+  }
+
+  /** The tenant's row id, or null when no such tenant exists. */
+  async tenantId(slug: string): Promise<string | null> {
+    if (!this.isFresh(this.tenants, slug)) {
+      const rows = await this.sql.query<{ id: string }>('select id from tenants where slug = $1', [slug])
+      this.remember(this.tenants, slug, rows[0]?.id ?? null)
+    }
+    return this.tenants.get(slug) ?? null
+  }
+
+  private isFresh<V>(map: Map<string, V | null>, key: string): boolean {
+    if (!map.has(key)) return false
+    if (map.get(key) !== null) return true
+    return this.now() - (this.missesAt.get(key) ?? 0) < this.missTtlMs
+  }
+
+  private remember<V>(map: Map<string, V | null>, key: string, value: V | null): void {
+    map.set(key, value)
+    if (value === null) this.missesAt.set(key, this.now())
+  }
+}

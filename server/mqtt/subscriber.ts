@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs'
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt'
+import type { Logger } from 'pino'
+import { TOPIC_FILTERS } from '../ingest/topic'
+import type { RawMessage } from '../ingest/ingestor'
+
+export interface SubscriberOptions {
+  url: string
+  clientId: string
+  protocolVersion: 4 | 5
+  ca?: string
+  cert?: string
+  key?: string
+  username?: string
+  password?: string
+  sharedGroup?: string
+  /** Messages handed on but not yet acknowledged, at most; past it the connection stops reading. */
+  maxInflight: number
+  logger: Logger
+  onMessage: (msg: RawMessage) => void
+}
+
+export interface Subscriber {
+  isConnected(): boolean
+  /** Messages handed on and not yet acknowledged. */
+  outstanding(): number
+  close(): Promise<void>
+}
+
+type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void
+
+/**
+ * The ingest's MQTT connection. QoS 1 messages are acknowledged only once the ingest made them durable
+ * (SPEC §3), without giving up batching.
+ *
+ * mqtt.js processes incoming packets one at a time and sends the PUBACK when the message handler
+ * returns; holding the handler until a commit would stall the connection at one message per commit
+ * (STACK-NOTES 18). So the handler returns at once and the PUBACK mqtt.js then sends is held back here
+ * until the message's `ack()` runs. Batches are acknowledged in arrival order, as MQTT requires. Held
+ * PUBACKs die with their connection: the broker redelivers those messages on the persistent session
+ * and the idempotency keys absorb the copies.
+ */
+export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber> {
+  const options: IClientOptions = {
+    clientId: o.clientId,
+    clean: false,
+    protocolVersion: o.protocolVersion,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    keepalive: 30,
+    resubscribe: false,
+    username: o.username,
+    password: o.password,
+    ca: o.ca ? readFileSync(o.ca) : undefined,
+    cert: o.cert ? readFileSync(o.cert) : undefined,
+    key: o.key ? readFileSync(o.key) : undefined,
+    // MQTT 5: keep the session a week across restarts, and cap unacknowledged deliveries ourselves.
+    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: Math.min(65535, o.maxInflight) } : undefined
+  }
+  const client: MqttClient = mqtt.connect(o.url, { ...options, manualConnect: true })
+  // PUBACKs held back on the current connection, by message id; replaced when the connection drops.
+  let held = new Map<number, { send?: () => void, acked: boolean }>()
+  let outstanding = 0
+  let blocked: (() => void) | null = null
+
+  const original = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client)
+  ;(client as unknown as { _sendPacket: SendPacket })._sendPacket = (packet, cb, ...rest) => {
+    const entry = packet.cmd === 'puback' && packet.messageId !== undefined ? held.get(packet.messageId) : undefined
+    if (!entry) return original(packet, cb, ...rest)
+    if (entry.acked) {
+      held.delete(packet.messageId!)
+      return original(packet, cb, ...rest)
+    }
+    entry.send = () => original(packet, undefined, ...rest)
+    cb?.()
+  }
+
+  client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
+    const id = packet.messageId
+    const connection = held
+    let ack: (() => void) | undefined
+    if (packet.qos === 1 && id !== undefined) {
+      const entry = { acked: false } as { send?: () => void, acked: boolean }
+      held.set(id, entry)
+      ack = () => {
+        // A PUBACK for a connection that has since dropped must not go out on the new one.
+        if (connection === held && held.get(id) === entry) {
+          entry.acked = true
+          if (entry.send) {
+            held.delete(id)
+            entry.send()
+          }
+        }
+      }
+    }
+    outstanding++
+    const payload = packet.payload
+    o.onMessage({
+      topic: packet.topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      retained: packet.retain,
+      receivedAt: Date.now(),
+      ack: () => {
+        outstanding--
+        ack?.()
+        if (blocked && outstanding < o.maxInflight) {
+          const resume = blocked
+          blocked = null
+          resume()
+        }
+      }
+    })
+    // Back-pressure: stop reading from the broker while too much is waiting for the database.
+    if (outstanding < o.maxInflight) callback()
+    else blocked = () => callback()
+  }
+
+  client.on('connect', (connack) => {
+    o.logger.info({ url: redactUrl(o.url), clientId: o.clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected')
+    const filters = TOPIC_FILTERS.map(f => (o.sharedGroup ? `$share/${o.sharedGroup}/${f}` : f))
+    client.subscribe(filters, { qos: 1 }, (err) => {
+      if (err) o.logger.error({ err: err.message }, 'mqtt subscribe failed')
+    })
+  })
+  client.on('close', () => {
+    held = new Map()
+  })
+  client.on('offline', () => o.logger.warn({ url: redactUrl(o.url) }, 'mqtt connection lost; reconnecting'))
+  client.on('error', err => o.logger.warn({ err: err.message }, 'mqtt error'))
+  client.connect()
+
+  return {
+    isConnected: () => client.connected,
+    outstanding: () => outstanding,
+    close: () => new Promise<void>(resolve => client.end(false, {}, () => resolve()))
+  }
+}
+
+/** A broker URL without its password, for logs and /health. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString().replace(/\/$/, '')
+  } catch {
+    return url
+  }
+}

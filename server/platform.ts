@@ -1,0 +1,145 @@
+import type { Logger } from 'pino'
+import type { PlatformConfig } from './config/env'
+import { openDatabase, type Database } from './db/client'
+import { ensureTelemetryPartitions } from './db/partitions'
+import { seedDemoData } from './db/demo-data'
+import type { Bus } from './bus/bus'
+import { createMemoryBus } from './bus/memory-bus'
+import { createRedisBus } from './bus/redis-bus'
+import { plantChannel } from './bus/events'
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker'
+import { redactUrl, startSubscriber, type Subscriber } from './mqtt/subscriber'
+import { Ingestor } from './ingest/ingestor'
+import { RefResolver } from './ingest/refs'
+import { PersistRuleCache } from './ingest/persist-rules'
+import { IngestStats } from './ingest/stats'
+import { markStaleGatewaysOffline } from './liveness/watchdog'
+import { startSimulator, type Simulator } from './simulator/simulator'
+
+export interface Platform {
+  config: PlatformConfig
+  logger: Logger
+  db: Database
+  bus: Bus
+  broker?: EmbeddedBroker
+  /** The broker the ingest is connected to. */
+  mqttUrl: string
+  subscriber: Subscriber
+  ingestor: Ingestor
+  refs: RefResolver
+  rules: PersistRuleCache
+  stats: IngestStats
+  simulator?: Simulator
+  startedAt: number
+  /** Drains the batch in flight, then closes every connection. */
+  stop(): Promise<void>
+}
+
+const PARTITION_CHECK_MS = 3600_000
+
+/**
+ * Starts every part of the platform from its configuration: the database (migrated), the bus, the
+ * broker connection and ingest, the liveness watchdog and, in the zero-config start, the embedded
+ * broker, demo data and simulator. Framework-free: the Nitro plugin only calls this.
+ */
+export async function startPlatform(config: PlatformConfig, logger: Logger, migrationsFolder: string): Promise<Platform> {
+  const startedAt = Date.now()
+  const db = await openDatabase(config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir })
+  const stops: (() => Promise<unknown> | unknown)[] = [() => db.close()]
+  try {
+    await db.migrate(migrationsFolder)
+    await ensureTelemetryPartitions(db.sql)
+    logger.info({ part: 'database', mode: db.kind === 'postgres' ? 'external' : 'embedded', location: db.location }, `database: ${db.kind === 'postgres' ? 'external PostgreSQL' : 'embedded PGlite'} at ${db.location}`)
+    if (config.demoData) await seedDemoData(db.sql)
+
+    const bus = config.redis ? createRedisBus(config.redis.url, logger) : createMemoryBus()
+    stops.unshift(() => bus.close())
+    logger.info({ part: 'bus', mode: bus.kind === 'redis' ? 'external' : 'embedded', location: bus.location }, `bus: ${bus.kind === 'redis' ? 'external Redis' : 'in-process'} at ${bus.location}`)
+
+    let broker: EmbeddedBroker | undefined
+    if (!config.mqtt.external) {
+      broker = await startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, logger)
+      stops.unshift(() => broker!.close())
+    }
+    const mqttUrl = config.mqtt.external?.url ?? broker!.url
+    logger.info({ part: 'mqtt', mode: broker ? 'embedded' : 'external', location: redactUrl(mqttUrl), shared: config.mqtt.sharedGroup ?? null }, `mqtt: ${broker ? 'embedded broker' : 'external broker'} at ${redactUrl(mqttUrl)}`)
+
+    const stats = new IngestStats()
+    const refs = new RefResolver(db.sql)
+    const rules = new PersistRuleCache(db.sql)
+    const ingestor = new Ingestor({
+      sql: db.sql, refs, rules, stats, logger,
+      decode: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxFutureSkewMs: config.ingest.maxFutureSkewMs },
+      defaultMode: config.ingest.defaultMode,
+      batchSize: config.ingest.batchSize,
+      batchMaxMs: config.ingest.batchMaxMs,
+      concurrency: db.writeConcurrency,
+      busPrefix: config.busPrefix,
+      publish: (channel, event) => bus.publish(channel, event)
+    })
+    const subscriber = await startSubscriber({
+      url: mqttUrl,
+      clientId: config.mqtt.clientId,
+      // The embedded broker (aedes) speaks MQTT 3.1.1 only.
+      protocolVersion: broker ? 4 : 5,
+      ...config.mqtt.external,
+      sharedGroup: config.mqtt.sharedGroup,
+      maxInflight: config.mqtt.maxInflight,
+      logger,
+      onMessage: msg => ingestor.push(msg)
+    })
+    stops.unshift(() => subscriber.close())
+
+    // Everything below this point is stopped by platform.stop(); `stops` only undoes a failed start.
+    const watchdog = startWatchdog(db, bus, config, logger)
+    const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
+    partitions.unref()
+
+    let simulator: Simulator | undefined
+    if (config.simulator.enabled) {
+      simulator = await startSimulator({ url: mqttUrl, protocolVersion: broker ? 4 : 5, tenant: 'granix', province: 'ba', plant: 'planta-1', ...config.simulator, restartChance: 0.005, logger })
+      logger.info({ part: 'simulator', gateways: config.simulator.gateways, machines: config.simulator.machines, rate: config.simulator.rate }, 'simulator: feeding demo plant granix/ba/planta-1')
+    }
+
+    const platform: Platform = {
+      config, logger, db, bus, broker, mqttUrl, subscriber, ingestor, refs, rules, stats, simulator, startedAt,
+      async stop() {
+        await simulator?.stop()
+        clearInterval(watchdog)
+        clearInterval(partitions)
+        // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
+        // whatever is still unacknowledged after that is redelivered by the broker.
+        await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])
+        ingestor.close()
+        await subscriber.close()
+        await broker?.close()
+        await bus.close()
+        await db.close()
+      }
+    }
+    return platform
+  } catch (err) {
+    for (const stop of stops) await Promise.resolve(stop()).catch(() => {})
+    throw err
+  }
+}
+
+function startWatchdog(db: Database, bus: Bus, config: PlatformConfig, logger: Logger): NodeJS.Timeout {
+  let running = false
+  const timer = setInterval(async () => {
+    if (running) return
+    running = true
+    try {
+      for (const t of await markStaleGatewaysOffline(db.sql, Date.now(), config.gatewayOfflineAfterMs)) {
+        logger.info({ tenant: t.tenant, plant: t.site, gateway: t.gatewayId, status: 'offline', reason: 'heartbeat_timeout' }, 'gateway status changed')
+        bus.publish(plantChannel(config.busPrefix, t.tenant, t.site), { type: 'gateway_status', tenant: t.tenant, site: t.site, gatewayId: t.gatewayId, status: 'offline', reason: 'heartbeat_timeout', at: t.at })
+      }
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'liveness watchdog failed')
+    } finally {
+      running = false
+    }
+  }, config.watchdogIntervalMs)
+  timer.unref()
+  return timer
+}
