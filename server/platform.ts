@@ -65,7 +65,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     logger.info({ part: 'mqtt', mode: broker ? 'embedded' : 'external', location: redactUrl(mqttUrl), shared: config.mqtt.sharedGroup ?? null }, `mqtt: ${broker ? 'embedded broker' : 'external broker'} at ${redactUrl(mqttUrl)}`)
 
     const stats = new IngestStats()
-    const refs = new RefResolver(db.sql)
+    const refs = new RefResolver(db.sql, ({ kind, ref, name }) => logger.info(
+      { tenant: ref.tenant, plant: ref.plant, [kind === 'plc' ? 'machine' : 'gateway']: name, status: 'pending' },
+      `new ${kind === 'plc' ? 'machine' : 'gateway'} registered as pending`))
     const rules = new PersistRuleCache(db.sql)
     const ingestor = new Ingestor({
       sql: db.sql, refs, rules, stats, logger,

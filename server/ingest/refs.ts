@@ -1,6 +1,9 @@
 import type { SqlClient } from '../db/client'
 
-export interface PlantRef { tenantId: string, plantId: string }
+/** A resolved plant: its ids, and the slugs the topic used (for logs and events). */
+export interface PlantRef { tenantId: string, plantId: string, tenant: string, plant: string }
+
+export interface CreatedRef { kind: 'plc' | 'gateway', ref: PlantRef, name: string }
 
 /**
  * Resolves topic slugs to database ids, with an in-memory cache. Tenants and plants are never created
@@ -15,7 +18,13 @@ export class RefResolver {
   // Misses are remembered briefly so a flood for an unknown tenant does not hit the database each time.
   private missesAt = new Map<string, number>()
 
-  constructor(private sql: SqlClient, private missTtlMs = 5000, private now = () => Date.now()) {}
+  constructor(
+    private sql: SqlClient,
+    /** Told about every PLC or gateway this resolver created, for the log. */
+    private onCreated?: (created: CreatedRef) => void,
+    private missTtlMs = 5000,
+    private now = () => Date.now()
+  ) {}
 
   /** The plant a topic names, or why it cannot be resolved. */
   async plant(tenant: string, province: string, plant: string): Promise<PlantRef | 'unknown_tenant' | 'unknown_plant'> {
@@ -25,7 +34,7 @@ export class RefResolver {
     if (!this.isFresh(this.plants, key)) {
       const rows = await this.sql.query<{ id: string }>(
         'select id from plants where tenant_id = $1 and province = $2 and slug = $3', [tenantId, province, plant])
-      this.remember(this.plants, key, rows[0] ? { tenantId, plantId: rows[0].id } : null)
+      this.remember(this.plants, key, rows[0] ? { tenantId, plantId: rows[0].id, tenant, plant } : null)
     }
     return this.plants.get(key) ?? 'unknown_plant'
   }
@@ -33,15 +42,11 @@ export class RefResolver {
   /** The PLC's row id, creating it as `pending` when this is the first time it is seen. */
   async plcId(ref: PlantRef, plcId: string): Promise<string> {
     const key = `${ref.plantId}|${plcId}`
-    const cached = this.plcs.get(key)
-    if (cached) return cached
-    const rows = await this.sql.query<{ id: string }>(
-      `with created as (
-         insert into plcs (tenant_id, plant_id, plc_id, status) values ($1, $2, $3, 'pending')
-         on conflict (plant_id, plc_id) do nothing returning id)
-       select id from created union all select id from plcs where plant_id = $2 and plc_id = $3 limit 1`,
-      [ref.tenantId, ref.plantId, plcId])
-    const id = rows[0]?.id ?? await this.retryRead('select id from plcs where plant_id = $1 and plc_id = $2', [ref.plantId, plcId])
+    const id = this.plcs.get(key) ?? await this.getOrCreate(
+      `insert into plcs (tenant_id, plant_id, plc_id, status) values ($1, $2, $3, 'pending')
+       on conflict (plant_id, plc_id) do nothing returning id`,
+      'select id from plcs where plant_id = $2 and plc_id = $3',
+      [ref.tenantId, ref.plantId, plcId], { kind: 'plc', ref, name: plcId })
     this.plcs.set(key, id)
     return id
   }
@@ -49,25 +54,26 @@ export class RefResolver {
   /** The gateway's row id, creating it as `pending` when this is the first time it is seen. */
   async gatewayId(ref: PlantRef, thingName: string): Promise<string> {
     const key = `${ref.tenantId}|${thingName}`
-    const cached = this.gateways.get(key)
-    if (cached) return cached
-    const rows = await this.sql.query<{ id: string }>(
-      `with created as (
-         insert into gateways (tenant_id, plant_id, thing_name, approval) values ($1, $2, $3, 'pending')
-         on conflict (tenant_id, thing_name) do nothing returning id)
-       select id from created union all select id from gateways where tenant_id = $1 and thing_name = $3 limit 1`,
-      [ref.tenantId, ref.plantId, thingName])
-    const id = rows[0]?.id ?? await this.retryRead('select id from gateways where tenant_id = $1 and thing_name = $2', [ref.tenantId, thingName])
+    const id = this.gateways.get(key) ?? await this.getOrCreate(
+      `insert into gateways (tenant_id, plant_id, thing_name, approval) values ($1, $2, $3, 'pending')
+       on conflict (tenant_id, thing_name) do nothing returning id`,
+      'select id from gateways where tenant_id = $1 and thing_name = $3',
+      [ref.tenantId, ref.plantId, thingName], { kind: 'gateway', ref, name: thingName })
     this.gateways.set(key, id)
     return id
   }
 
-  // When another transaction inserted the row concurrently, ON CONFLICT waited for it but this
-  // statement's snapshot predates it: read again, now that it has committed.
-  private async retryRead(text: string, params: unknown[]): Promise<string> {
-    const rows = await this.sql.query<{ id: string }>(text, params)
-    if (!rows[0]) throw new Error(`row vanished after a concurrent insert: ${params.join(', ')}`)
-    return rows[0].id
+  private async getOrCreate(insert: string, select: string, params: unknown[], created: CreatedRef): Promise<string> {
+    const rows = await this.sql.query<{ id: string, created: boolean }>(
+      `with created as (${insert}) select id, true as created from created union all select id, false from (${select}) s limit 1`,
+      params)
+    if (rows[0]?.created) this.onCreated?.(created)
+    if (rows[0]) return rows[0].id
+    // Another transaction inserted the row concurrently: ON CONFLICT waited for it, but this
+    // statement's snapshot predates it. Read again, now that it has committed.
+    const again = await this.sql.query<{ id: string }>(select, params)
+    if (!again[0]) throw new Error(`row vanished after a concurrent insert: ${params.join(', ')}`)
+    return again[0].id
   }
 
   /** Forget everything, e.g. after an admin created a tenant or plant. */

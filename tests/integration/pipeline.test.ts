@@ -4,7 +4,7 @@ import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PlatformEvent } from '../../server/bus/events'
 import { tenantPattern } from '../../server/bus/events'
-import { RefResolver } from '../../server/ingest/refs'
+import { RefResolver, type PlantRef } from '../../server/ingest/refs'
 import { clearRetained, connectClient, endClient, publish } from '../support/mqtt'
 import { createPlant, startTestPlatform, type Target, type TestPlatform } from '../support/platform'
 import { uniqueId, waitFor } from '../support/services'
@@ -142,14 +142,14 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
     await waitFor(async () => (await count(`telemetry_events e join plcs p on p.id = e.plc_id where p.plc_id = 'race-m1'`)) === 100, 10_000, '100 values')
     expect(await q(`select status from plcs where plc_id = 'race-m1'`)).toEqual([{ status: 'pending' }])
     // Two resolvers (as two app instances would have) racing for the same new PLC agree on one row.
-    const plantRef = (await t.platform.refs.plant(tenant, 'north', plant)) as { tenantId: string, plantId: string }
+    const plantRef = (await t.platform.refs.plant(tenant, 'north', plant)) as PlantRef
     const ids = await Promise.all(Array.from({ length: 6 }, () => new RefResolver(t.platform.db.sql).plcId(plantRef, 'race-m2')))
     expect(new Set(ids).size).toBe(1)
     expect(await count(`plcs where plc_id = 'race-m2'`)).toBe(1)
   })
 
   it('stores what each persistence mode says', async () => {
-    const ref = (await t.platform.refs.plant(tenant, 'north', plant)) as { tenantId: string, plantId: string }
+    const ref = (await t.platform.refs.plant(tenant, 'north', plant)) as PlantRef
     for (const [metric, mode] of [['m_raw', 'raw'], ['m_hourly', 'hourly'], ['m_none', 'none']]) {
       await q(`insert into persist_rules (tenant_id, plant_id, metric, mode) values ($1, $2, $3, $4)`, [ref.tenantId, ref.plantId, metric, mode])
     }
