@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
 import { PGlite } from '@electric-sql/pglite'
 import postgres from 'postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -7,12 +8,17 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
+import { toCopyText, type CopyValue } from './copy'
 
 /** Parameterised SQL on either driver; the ingest hot path uses this directly. */
 export interface SqlClient {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>
+  /** Bulk-loads rows with COPY (the fastest way in, STACK-NOTES 19). */
+  copyIn(table: string, columns: string[], rows: CopyValue[][]): Promise<void>
 }
+
+const COPY_TIMEOUT_MS = 15_000
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -45,28 +51,68 @@ function redact(url: string): string {
   }
 }
 
+/**
+ * postgres.js connects with Nagle's algorithm on; COPY's last small message then waits ~40 ms for a
+ * delayed ACK on every batch (STACK-NOTES 20). Connect the socket ourselves with TCP_NODELAY.
+ */
+function noDelaySocket(o: { host: string[], port: number[], path?: string | false }): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = o.path ? connect(o.path) : connect(o.port[0] ?? 5432, o.host[0] ?? '127.0.0.1')
+    socket.setNoDelay(true)
+    socket.once('error', reject)
+    socket.once('connect', () => {
+      socket.off('error', reject)
+      resolve(socket)
+    })
+  })
+}
+
 function openPostgres(url: string, max: number): Database {
+  // drizzle's postgres-js driver replaces its client's date parsers (timestamps come back as text and
+  // Date parameters fail), so the ORM gets a small client of its own and the raw path keeps Dates.
+  const ormClient = postgres(url, { max: 2, onnotice: () => {} })
   const client = postgres(url, {
     max,
     onnotice: () => {},
     // int8 as JS numbers, as PGlite returns them: counts and sequence numbers stay below 2^53.
     types: { bigint: { to: 20, from: [20], parse: (x: string) => Number(x), serialize: (x: number) => String(x) } },
-    transform: { undefined: null }
+    transform: { undefined: null },
+    // Supported by postgres.js, missing from its type definitions.
+    ...({ socket: noDelaySocket } as object)
   })
   const wrap = (q: postgres.Sql | postgres.TransactionSql): SqlClient => ({
     query: async <T>(text: string, params: unknown[] = []) =>
       (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
     transaction: async <T>(fn: (tx: SqlClient) => Promise<T>) =>
-      (await (q as postgres.Sql).begin(tx => fn(wrap(tx)))) as T
+      (await (q as postgres.Sql).begin(tx => fn(wrap(tx)))) as T,
+    copyIn: async (table, columns, rows) => {
+      const stream = await q.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable()
+      // postgres.js never finishes the stream when the server fails the COPY or the connection
+      // drops mid-way; bound the wait so the batch fails (and is retried) instead of hanging.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => stream.destroy(new Error(`COPY into ${table} did not complete in ${COPY_TIMEOUT_MS} ms`)), COPY_TIMEOUT_MS)
+        const done = (err?: Error) => {
+          clearTimeout(timer)
+          if (err) reject(err)
+          else resolve()
+        }
+        stream.once('error', done)
+        stream.once('finish', () => done())
+        stream.once('close', () => done(new Error(`COPY into ${table} closed before it finished`)))
+        stream.end(toCopyText(rows))
+      })
+    }
   })
   return {
     kind: 'postgres',
     location: redact(url),
     sql: wrap(client),
-    orm: drizzlePostgres(client, { schema }) as unknown as Orm,
+    orm: drizzlePostgres(ormClient, { schema }) as unknown as Orm,
     writeConcurrency: 2,
-    migrate: folder => migratePostgres(drizzlePostgres(client), { migrationsFolder: folder }),
-    close: () => client.end({ timeout: 5 })
+    migrate: folder => migratePostgres(drizzlePostgres(ormClient), { migrationsFolder: folder }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), ormClient.end({ timeout: 5 })])
+    }
   }
 }
 
@@ -79,6 +125,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       // PGlite has one connection: a nested "transaction" simply runs inside the outer one.
       if (!q.transaction) return fn(wrap(q))
       return q.transaction(tx => fn(wrap(tx)))
+    },
+    copyIn: async (table, columns, rows) => {
+      await q.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([toCopyText(rows)]) })
     }
   })
   return {

@@ -107,7 +107,11 @@ export const plcState = pgTable('plc_state', {
   unit: text('unit'),
   ts: at('ts').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow()
-}, t => [primaryKey({ name: 'plc_state_pk', columns: [t.plcId, t.metric] })])
+}, t => [
+  primaryKey({ name: 'plc_state_pk', columns: [t.plcId, t.metric] }),
+  // GET /api/telemetry/latest: newest values of a tenant first.
+  index('plc_state_tenant_ts').on(t.tenantId, t.ts.desc())
+])
 
 /** Hourly aggregates, maintained on ingest. Numeric and boolean (0/1) values feed sum/min/max. */
 export const telemetryHourly = pgTable('telemetry_hourly', {

@@ -3,15 +3,17 @@ import { z } from 'zod'
 /** Schema versions this build understands; anything else is dead-lettered as unsupported. */
 export const SUPPORTED_SCHEMA_VERSIONS = [1] as const
 
-const id = z.string().min(1).max(128)
-const text = z.string().max(256)
+// PostgreSQL text cannot hold NUL characters: say so here rather than fail in the database.
+const noNul = (s: z.ZodString) => s.refine(v => !v.includes('\u0000'), 'NUL characters are not allowed')
+const id = noNul(z.string().min(1).max(128))
+const text = noNul(z.string().max(256))
 // Epoch milliseconds, or an ISO-8601 string (SPEC §3). Converted to epoch ms.
 const timestamp = z.union([
   z.number().int().nonnegative().max(8.64e15),
   z.iso.datetime({ offset: true, local: true }).transform(s => Date.parse(s))
 ]).refine(n => Number.isFinite(n), 'invalid timestamp')
-const scalar = z.union([z.number(), z.boolean(), z.string().max(4096)])
-const quality = z.string().min(1).max(32)
+const scalar = z.union([z.number(), z.boolean(), noNul(z.string().max(4096))])
+const quality = noNul(z.string().min(1).max(32))
 const schemaVersion = z.number().int().positive()
 
 /** Shape A, one variable per message (seed 000). */

@@ -64,16 +64,15 @@ export class RefResolver {
   }
 
   private async getOrCreate(insert: string, select: string, params: unknown[], created: CreatedRef): Promise<string> {
-    const rows = await this.sql.query<{ id: string, created: boolean }>(
-      `with created as (${insert}) select id, true as created from created union all select id, false from (${select}) s limit 1`,
-      params)
-    if (rows[0]?.created) this.onCreated?.(created)
-    if (rows[0]) return rows[0].id
-    // Another transaction inserted the row concurrently: ON CONFLICT waited for it, but this
-    // statement's snapshot predates it. Read again, now that it has committed.
-    const again = await this.sql.query<{ id: string }>(select, params)
-    if (!again[0]) throw new Error(`row vanished after a concurrent insert: ${params.join(', ')}`)
-    return again[0].id
+    const statement = `with created as (${insert}) select id, true as created from created union all select id, false from (${select}) s limit 1`
+    // When another transaction inserted the row concurrently, ON CONFLICT waited for it but the
+    // statement's snapshot predates it and finds nothing: run it again, now that it has committed.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rows = await this.sql.query<{ id: string, created: boolean }>(statement, params)
+      if (rows[0]?.created) this.onCreated?.(created)
+      if (rows[0]) return rows[0].id
+    }
+    throw new Error(`could not create or find ${created.kind} "${created.name}"`)
   }
 
   /** Forget everything, e.g. after an admin created a tenant or plant. */

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/client'
+import type { CopyValue } from '../db/copy'
 import type { PersistMode } from '../config/env'
 import type { GatewayHealth } from './messages'
 
@@ -62,36 +63,44 @@ export interface StatusTransition {
 export const emptyBatch = (): WriteBatch =>
   ({ points: [], deadLetters: [], statuses: [], gatewaysSeen: new Map(), plcGateways: new Map() })
 
-const POINT_COLUMNS = `tenant_id uuid, plant_id uuid, plc_id uuid, metric text, ts float8, n float8, b bool, s text,
-  quality text, unit text, seq int8, key text, mode text`
+// Each batch's values are bulk-loaded (COPY) into a per-connection staging table, emptied at commit;
+// the statements below then work set-wise from there.
+const STAGE_COLUMNS = ['tenant_id', 'plant_id', 'plc_id', 'metric', 'ts_ms', 'n', 'b', 's', 'quality', 'unit', 'seq', 'key', 'mode']
+const CREATE_STAGE = `
+create temp table if not exists ingest_points (
+  tenant_id uuid, plant_id uuid, plc_id uuid, metric text, ts_ms float8, n float8, b bool, s text,
+  quality text, unit text, seq int8, key text, mode text
+) on commit delete rows`
 
 // Values kept raw go to telemetry_events; values kept only hourly leave their key in hourly_keys. Only
-// rows that were new in either (not redeliveries) feed the hourly aggregates, all in one statement.
+// rows that were new in either (not redeliveries) feed the hourly aggregates, all in one statement:
+// the rows a `both` insert returns are exactly those, so they need no join.
+const RAW_COLUMNS = `tenant_id, plant_id, plc_id, metric, ts, value_num, value_bool, value_text, quality, unit, seq, key, received_at`
+const rawInsert = (mode: string) => `
+  insert into telemetry_events (${RAW_COLUMNS})
+  select tenant_id, plant_id, plc_id, metric, to_timestamp(ts_ms / 1000.0), n, b, s, quality, unit, seq, key, to_timestamp($1 / 1000.0)
+  from ingest_points where mode = '${mode}' order by plc_id, metric, ts_ms, key
+  on conflict do nothing`
+const NUM = (n: string, b: string) => `coalesce(${n}, case when ${b} then 1 when not ${b} then 0 end)`
 const INSERT_POINTS = `
-with input as (
-  select tenant_id, plant_id, plc_id, metric, to_timestamp(ts / 1000.0) as ts, n, b, s, quality, unit, seq, key, mode,
-         coalesce(n, case when b then 1 when not b then 0 end) as num
-  from json_to_recordset($1::json) as t(${POINT_COLUMNS})
-), raw_ins as (
-  insert into telemetry_events (tenant_id, plant_id, plc_id, metric, ts, value_num, value_bool, value_text, quality, unit, seq, key, received_at)
-  select tenant_id, plant_id, plc_id, metric, ts, n, b, s, quality, unit, seq, key, to_timestamp($2 / 1000.0)
-  from input where mode in ('raw', 'both') order by plc_id, metric, ts, key
-  on conflict do nothing
-  returning plc_id, metric, ts, key
-), hourly_ins as (
+with raw_only as (${rawInsert('raw')}
+), raw_both as (${rawInsert('both')}
+  returning tenant_id, plc_id, metric, ts, ${NUM('value_num', 'value_bool')} as num
+), hourly_only as (
   insert into hourly_keys (plc_id, metric, ts, key)
-  select plc_id, metric, ts, key from input where mode = 'hourly' order by plc_id, metric, ts, key
+  select plc_id, metric, to_timestamp(ts_ms / 1000.0), key from ingest_points where mode = 'hourly' order by plc_id, metric, ts_ms, key
   on conflict do nothing
   returning plc_id, metric, ts, key
 ), fresh as (
-  select i.* from input i
-  join (select * from raw_ins union all select * from hourly_ins) f using (plc_id, metric, ts, key)
-  where i.mode in ('hourly', 'both')
+  select tenant_id, plc_id, metric, ts, num from raw_both
+  union all
+  select i.tenant_id, i.plc_id, i.metric, h.ts, ${NUM('i.n', 'i.b')}
+  from hourly_only h join ingest_points i on i.mode = 'hourly' and i.plc_id = h.plc_id and i.metric = h.metric and i.key = h.key and to_timestamp(i.ts_ms / 1000.0) = h.ts
 )
 insert into telemetry_hourly as h (tenant_id, plc_id, metric, hour, count, sum, min, max, first_ts, first, last_ts, last)
-select tenant_id, plc_id, metric, date_trunc('hour', ts), count(*), sum(num), min(num), max(num),
+select tenant_id, plc_id, metric, date_trunc('hour', ts, 'UTC'), count(*), sum(num), min(num), max(num),
        min(ts), (array_agg(num order by ts))[1], max(ts), (array_agg(num order by ts desc))[1]
-from fresh group by tenant_id, plc_id, metric, date_trunc('hour', ts)
+from fresh group by tenant_id, plc_id, metric, date_trunc('hour', ts, 'UTC')
 order by plc_id, metric, 4
 on conflict (plc_id, metric, hour) do update set
   count = h.count + excluded.count,
@@ -103,12 +112,12 @@ on conflict (plc_id, metric, hour) do update set
   last = case when excluded.last_ts >= h.last_ts then excluded.last else h.last end,
   last_ts = greatest(h.last_ts, excluded.last_ts)`
 
-// Last-write-wins per metric: an older value never overwrites a newer one (SPEC §3 rule 7).
+// Last-write-wins per metric: an older value never overwrites a newer one (SPEC §3 rule 7). Every
+// mode, `none` included, updates the live state; the newest value per metric of the batch competes.
 const UPSERT_STATE = `
 insert into plc_state as p (tenant_id, plc_id, metric, value_num, value_bool, value_text, quality, unit, ts, updated_at)
-select tenant_id, plc_id, metric, n, b, s, quality, unit, to_timestamp(ts / 1000.0), now()
-from json_to_recordset($1::json) as t(${POINT_COLUMNS})
-order by plc_id, metric
+select tenant_id, plc_id, metric, n, b, s, quality, unit, to_timestamp(ts_ms / 1000.0), now()
+from (select distinct on (plc_id, metric) * from ingest_points order by plc_id, metric, ts_ms desc) latest
 on conflict (plc_id, metric) do update set
   value_num = excluded.value_num, value_bool = excluded.value_bool, value_text = excluded.value_text,
   quality = excluded.quality, unit = excluded.unit, ts = excluded.ts, updated_at = excluded.updated_at
@@ -117,15 +126,15 @@ where p.ts < excluded.ts`
 const INSERT_DEAD_LETTERS = `
 insert into dead_letters (tenant_id, tenant_slug, topic, payload, reason, detail, received_at)
 select tenant_id, tenant_slug, topic, decode(payload, 'base64'), reason, detail, to_timestamp(received_at / 1000.0)
-from json_to_recordset($1::json) as t(tenant_id uuid, tenant_slug text, topic text, payload text, reason text, detail text, received_at float8)`
+from json_to_recordset($1::text::json) as t(tenant_id uuid, tenant_slug text, topic text, payload text, reason text, detail text, received_at float8)`
 
 const TOUCH_GATEWAYS = `
 update gateways g set last_seen_at = greatest(g.last_seen_at, to_timestamp(v.at / 1000.0))
-from json_to_recordset($1::json) as v(id uuid, at float8) where g.id = v.id`
+from json_to_recordset($1::text::json) as v(id uuid, at float8) where g.id = v.id`
 
 const LINK_PLC_GATEWAYS = `
 update plcs p set gateway_id = v.gateway_id
-from json_to_recordset($1::json) as v(id uuid, gateway_id uuid)
+from json_to_recordset($1::text::json) as v(id uuid, gateway_id uuid)
 where p.id = v.id and p.gateway_id is distinct from v.gateway_id`
 
 const APPLY_STATUS = `
@@ -135,7 +144,7 @@ update gateways g set
   last_status_ts = greatest(g.last_status_ts, to_timestamp($4 / 1000.0)),
   last_seen_at = greatest(g.last_seen_at, to_timestamp($5 / 1000.0)),
   last_heartbeat_at = case when $2 = 'online' then to_timestamp($5 / 1000.0) else g.last_heartbeat_at end,
-  health = coalesce($6::jsonb, g.health),
+  health = coalesce($6::text::jsonb, g.health),
   status_changed_at = case when prev.status <> $2 then to_timestamp($5 / 1000.0) else g.status_changed_at end
 from prev
 where g.id = prev.id and (not $7 or g.last_status_ts is null or g.last_status_ts < to_timestamp($4 / 1000.0))
@@ -144,17 +153,6 @@ returning prev.status as previous`
 const RECORD_TRANSITION = `insert into gateway_status_history (tenant_id, gateway_id, status, reason, at) values ($1, $2, $3, $4, to_timestamp($5 / 1000.0))`
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-
-/** Newest point per (PLC, metric): one upsert row each, as ON CONFLICT DO UPDATE requires. */
-function latestPerMetric(points: PointRow[]): PointRow[] {
-  const latest = new Map<string, PointRow>()
-  for (const p of points) {
-    const k = `${p.plcId}|${p.metric}`
-    const cur = latest.get(k)
-    if (!cur || p.ts > cur.ts) latest.set(k, p)
-  }
-  return [...latest.values()]
-}
 
 /** Drops repeats of the same stored value within one batch (a redelivery can arrive twice quickly). */
 function uniquePoints(points: PointRow[]): PointRow[] {
@@ -179,10 +177,12 @@ export async function writeBatch(sql: SqlClient, batch: WriteBatch, receivedAt: 
         reason: d.reason, detail: d.detail, received_at: d.receivedAt
       })))])
     }
-    const points = uniquePoints(batch.points)
-    const stored = points.filter(p => p.mode !== 'none')
-    if (stored.length) await tx.query(INSERT_POINTS, [JSON.stringify(stored.map(pointJson)), receivedAt])
-    if (points.length) await tx.query(UPSERT_STATE, [JSON.stringify(latestPerMetric(points).map(pointJson))])
+    if (batch.points.length) {
+      await tx.query(CREATE_STAGE)
+      await tx.copyIn('ingest_points', STAGE_COLUMNS, uniquePoints(batch.points).map(stageRow))
+      if (batch.points.some(p => p.mode !== 'none')) await tx.query(INSERT_POINTS, [receivedAt])
+      await tx.query(UPSERT_STATE)
+    }
     if (batch.plcGateways.size) {
       await tx.query(LINK_PLC_GATEWAYS, [JSON.stringify([...batch.plcGateways].map(([id, gatewayId]) => ({ id, gateway_id: gatewayId })))])
     }
@@ -204,9 +204,6 @@ export async function writeBatch(sql: SqlClient, batch: WriteBatch, receivedAt: 
   })
 }
 
-function pointJson(p: PointRow) {
-  return {
-    tenant_id: p.tenantId, plant_id: p.plantId, plc_id: p.plcId, metric: p.metric, ts: p.ts, n: p.n, b: p.b, s: p.s,
-    quality: p.quality, unit: p.unit, seq: p.seq, key: p.key, mode: p.mode
-  }
+function stageRow(p: PointRow): CopyValue[] {
+  return [p.tenantId, p.plantId, p.plcId, p.metric, p.ts, p.n, p.b, p.s, p.quality, p.unit, p.seq, p.key, p.mode]
 }

@@ -50,7 +50,7 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
     }
     await waitFor(async () => (await count(`gateway_status_history h join gateways g on g.id = h.gateway_id where g.thing_name = 'granix-ba-gateway-1'`)) >= 2, 10_000, 'seed status messages')
     await waitFor(() => t.platform.ingestor.pending === 0 && t.platform.stats.processed >= fixtures.messages.length, 10_000, 'all seed messages processed')
-    expect(await count('dead_letters')).toBe(0)
+    expect(await count('dead_letters where topic = any($1)', [fixtures.messages.map(m => m.topic)])).toBe(0)
     const plcs = await q<{ plc_id: string, status: string }>(`select plc_id, status from plcs order by plc_id`)
     expect(plcs).toEqual([{ plc_id: 'plc-03', status: 'pending' }, { plc_id: 'press-01', status: 'pending' }])
     // The two shape A events share their key (same PLC, metric and timestamp): stored once, first wins.
@@ -116,8 +116,7 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
       [topicB('bad-m1'), JSON.stringify({ ...good, values: { x: 'y'.repeat(1024 * 1024) } }), 'payload_too_large'],
       [topicB('bad-m1'), nonUtf8, 'invalid_encoding'],
       [topicB('bad-m1'), JSON.stringify({ ...good, timestamp: Date.now() + 3600_000 }), 'timestamp_in_future'],
-      // Valid JSON that PostgreSQL cannot store (NUL in text): isolated from its batch, dead-lettered.
-      [topicB('bad-m1'), JSON.stringify({ ...good, values: { x: 'nul\u0000byte' } }), 'processing_error']
+      [topicB('bad-m1'), JSON.stringify({ ...good, values: { x: 'nul\u0000byte' } }), 'invalid_payload']
     ]
     const before = await count('dead_letters')
     for (const [topic, payload] of cases) await publish(client, topic, payload)
@@ -131,6 +130,23 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
     expect(rows[5]!.detail).toContain('seq')
     // No machine was created from a rejected message.
     expect(await count(`plcs where plc_id = 'm'`)).toBe(0)
+  })
+
+  it('isolates a message the database refuses, dead-letters it, and stores the rest of its batch', async () => {
+    // A real refusal from the database: a constraint these test values break.
+    await q(`alter table telemetry_events add constraint no_poison check (value_text is distinct from 'poison')`)
+    try {
+      const ts = Date.now()
+      const msgs = [1, 2, 3, 4, 5].map(seq => ({ schemaVersion: 1, timestamp: ts + seq, seq, values: { v: seq === 3 ? 'poison' : `ok-${seq}` } }))
+      await Promise.all(msgs.map(m => publish(client, topicB('poison-m1'), m)))
+      await waitFor(async () => (await count(`dead_letters where reason = 'processing_error'`)) === 1, 10_000, 'processing_error dead letter')
+      await waitFor(async () => (await count(`telemetry_events e join plcs p on p.id = e.plc_id where p.plc_id = 'poison-m1'`)) === 4, 10_000, 'the four good messages')
+      const [dl] = await q<{ detail: string, payload: Uint8Array }>(`select detail, payload from dead_letters where reason = 'processing_error'`)
+      expect(JSON.parse(Buffer.from(dl!.payload).toString()).seq).toBe(3)
+      expect(dl!.detail).toContain('no_poison')
+    } finally {
+      await q(`alter table telemetry_events drop constraint no_poison`)
+    }
   })
 
   it('creates an unknown machine once, as pending, under concurrency', async () => {

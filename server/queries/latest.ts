@@ -1,0 +1,46 @@
+import type { Database } from '../db/client'
+import { epochMs, pickValue, sqlParams, type Scalar } from './sql'
+
+export interface LatestJson {
+  tenant: string
+  site: string
+  plcId: string
+  metric: string
+  value: Scalar | null
+  /** Epoch ms. */
+  ts: number
+  quality: string | null
+  unit: string | null
+}
+
+interface LatestRow {
+  tenant: string
+  site: string
+  plc_id: string
+  metric: string
+  value_num: number | null
+  value_bool: boolean | null
+  value_text: string | null
+  quality: string | null
+  unit: string | null
+  ts: number
+}
+
+/** The newest latest-values across all PLCs (optionally of one tenant), newest first. */
+export async function latestValues(db: Database, q: { tenant?: string, limit: number }): Promise<LatestJson[]> {
+  const { p, values } = sqlParams()
+  const rows = await db.sql.query<LatestRow>(
+    `select t.slug as tenant, pl.slug as site, c.plc_id, s.metric, s.value_num, s.value_bool, s.value_text,
+            s.quality, s.unit, ${epochMs('s.ts')} as ts
+     from plc_state s
+     join plcs c on c.id = s.plc_id
+     join plants pl on pl.id = c.plant_id
+     join tenants t on t.id = s.tenant_id
+     ${q.tenant ? `where t.slug = ${p(q.tenant)}` : ''}
+     order by s.ts desc, t.slug, pl.slug, c.plc_id, s.metric
+     limit ${p(q.limit)}::int`,
+    values)
+  return rows.map(r => ({
+    tenant: r.tenant, site: r.site, plcId: r.plc_id, metric: r.metric, value: pickValue(r), ts: r.ts, quality: r.quality, unit: r.unit
+  }))
+}

@@ -1,0 +1,23 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { plants, tenants } from '../db/schema'
+
+export interface SiteJson {
+  site: string
+  name: string
+  province: string
+  tenant: string
+}
+
+/** Plants, optionally of one tenant and/or with one slug, ordered by tenant then site. */
+export async function listSites(db: Database, where: { tenant?: string, site?: string } = {}): Promise<SiteJson[]> {
+  const filters: SQL[] = []
+  if (where.tenant) filters.push(eq(tenants.slug, where.tenant))
+  if (where.site) filters.push(eq(plants.slug, where.site))
+  return db.orm
+    .select({ site: plants.slug, name: plants.name, province: plants.province, tenant: tenants.slug })
+    .from(plants)
+    .innerJoin(tenants, eq(tenants.id, plants.tenantId))
+    .where(and(...filters))
+    .orderBy(asc(tenants.slug), asc(plants.slug))
+}
