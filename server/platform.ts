@@ -6,13 +6,14 @@ import { seedDemoData } from './db/demo-data'
 import type { Bus } from './bus/bus'
 import { createMemoryBus } from './bus/memory-bus'
 import { createRedisBus } from './bus/redis-bus'
-import { plantChannel } from './bus/events'
+import { controlChannel, plantChannel } from './bus/events'
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker'
 import { redactUrl, startSubscriber, type Subscriber } from './mqtt/subscriber'
 import { Ingestor } from './ingest/ingestor'
 import { RefResolver } from './ingest/refs'
 import { PersistRuleCache } from './ingest/persist-rules'
 import { IngestStats } from './ingest/stats'
+import { replayDeadLetters, type ReplayResult } from './ingest/replay'
 import { markStaleGatewaysOffline } from './liveness/watchdog'
 import { startSimulator, type Simulator } from './simulator/simulator'
 
@@ -31,6 +32,10 @@ export interface Platform {
   stats: IngestStats
   simulator?: Simulator
   startedAt: number
+  /** Call after changing a tenant's persistence rules: every instance reloads them. */
+  persistRulesChanged(tenantId: string): void
+  /** Feeds dead letters back through the ingest (after fixing what made them fail). */
+  replayDeadLetters(ids: number[]): Promise<ReplayResult>
   /** Drains the batch in flight, then closes every connection. */
   stop(): Promise<void>
 }
@@ -79,6 +84,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       busPrefix: config.busPrefix,
       publish: (channel, event) => bus.publish(channel, event)
     })
+    const control = controlChannel(config.busPrefix)
+    bus.subscribe(control, (_channel, event) => {
+      if (event.type === 'persist_rules_changed') rules.invalidate(event.tenantId)
+    })
     const subscriber = await startSubscriber({
       url: mqttUrl,
       clientId: config.mqtt.clientId,
@@ -105,6 +114,15 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
 
     const platform: Platform = {
       config, logger, db, bus, broker, mqttUrl, subscriber, ingestor, refs, rules, stats, simulator, startedAt,
+      persistRulesChanged(tenantId) {
+        rules.invalidate(tenantId)
+        bus.publish(control, { type: 'persist_rules_changed', tenantId })
+      },
+      replayDeadLetters(ids) {
+        // A replay usually follows creating the tenant or plant the messages named.
+        refs.invalidate()
+        return replayDeadLetters(db.sql, ingestor, ids)
+      },
       async stop() {
         await simulator?.stop()
         clearInterval(watchdog)

@@ -30,11 +30,22 @@ export interface GatewayHeartbeatEvent {
   health: GatewayHealth
 }
 
-export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent
+/** Between instances only: a tenant's persistence rules changed, drop the cached copy. */
+export interface PersistRulesChangedEvent {
+  type: 'persist_rules_changed'
+  tenantId: string
+}
+
+export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent
 
 /** Channels are scoped by tenant and plant, so a subscriber only ever receives its own scope. */
 export function plantChannel(prefix: string, tenant: string, site: string): string {
   return `${prefix}:${tenant}:${site}`
+}
+
+/** Instance-to-instance messages; outside every tenant's `{prefix}:{tenant}:{site}` channels. */
+export function controlChannel(prefix: string): string {
+  return `${prefix}!control`
 }
 
 /** A pattern matching every plant of a tenant (or every tenant with '*'). */

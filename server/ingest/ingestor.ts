@@ -11,13 +11,15 @@ import { resolvePersistMode, type PersistRuleCache } from './persist-rules'
 import { emptyBatch, writeBatch, type WriteBatch } from './store'
 import type { IngestStats } from './stats'
 
+export type Outcome = 'stored' | 'dead_lettered'
+
 /** One MQTT message as received. `ack` is called once it is durably handled (stored or dead-lettered). */
 export interface RawMessage {
   topic: string
   payload: Uint8Array
   retained: boolean
   receivedAt: number
-  ack?: () => void
+  ack?: (outcome: Outcome) => void
 }
 
 export interface IngestorOptions {
@@ -46,6 +48,7 @@ interface Prepared {
   perTenant: Map<string, number>
   liveTs: number[]
   rejected: Rejection['reason'][]
+  deadLettered: Set<RawMessage>
 }
 
 const RETRY_MIN_MS = 100
@@ -128,7 +131,7 @@ export class Ingestor {
 
   private finish(msgs: RawMessage[], p: Prepared): void {
     const committedAt = this.now()
-    for (const m of msgs) m.ack?.()
+    for (const m of msgs) m.ack?.(p.deadLettered.has(m) ? 'dead_lettered' : 'stored')
     for (const ts of p.liveTs) this.o.stats.lag(committedAt - ts)
     for (const reason of p.rejected) this.o.stats.deadLettered(reason)
     this.o.stats.committed(msgs.length, p.perTenant, p.batch.points.length)
@@ -182,7 +185,7 @@ export class Ingestor {
 
   /** Decodes and resolves msgs into one write; with `forced`, every message is dead-lettered with it. */
   private async prepare(msgs: RawMessage[], forced?: Rejection): Promise<Prepared> {
-    const p: Prepared = { batch: emptyBatch(), events: [], gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [] }
+    const p: Prepared = { batch: emptyBatch(), events: [], gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Set() }
     for (const m of msgs) {
       const decoded = forced ? { ok: false as const, rejection: forced } : decodeMessage(m.topic, m.payload, m.receivedAt, this.o.decode)
       if (!decoded.ok) {
@@ -253,6 +256,7 @@ export class Ingestor {
     const topic = m.topic.slice(0, 1024).replaceAll('\0', '\uFFFD')
     p.batch.deadLetters.push({ tenantId, tenantSlug, topic, payload: m.payload, reason: r.reason, detail: r.detail.replaceAll('\0', '\uFFFD'), receivedAt: m.receivedAt })
     p.rejected.push(r.reason)
+    p.deadLettered.add(m)
     this.o.logger.warn({ tenant: tenantSlug, topic: m.topic.slice(0, 256), reason: r.reason, detail: r.detail }, 'message dead-lettered')
   }
 }
@@ -274,6 +278,7 @@ function merge(a: Prepared, b: Prepared): Prepared {
   b.perTenant.forEach((n, t) => perTenant.set(t, (perTenant.get(t) ?? 0) + n))
   return {
     batch, events: [...a.events, ...b.events], gateways: new Map([...a.gateways, ...b.gateways]), perTenant,
-    liveTs: [...a.liveTs, ...b.liveTs], rejected: [...a.rejected, ...b.rejected]
+    liveTs: [...a.liveTs, ...b.liveTs], rejected: [...a.rejected, ...b.rejected],
+    deadLettered: new Set([...a.deadLettered, ...b.deadLettered])
   }
 }

@@ -132,6 +132,35 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
     expect(await count(`plcs where plc_id = 'm'`)).toBe(0)
   })
 
+  it('replays dead letters once what made them fail is fixed', async () => {
+    const newTenant = `${tenant}-late`
+    const msg = { schemaVersion: 1, timestamp: Date.now(), seq: 1, values: { late: 1 } }
+    await publish(client, `factory/${newTenant}/north/${plant}/late-m1/telemetry`, msg)
+    const [dl] = await waitFor(() => q<{ id: number }>(`select id from dead_letters where tenant_slug = $1 and reason = 'unknown_tenant'`, [newTenant]).then(r => (r.length ? r : undefined)), 5000, 'dead letter')
+    await createPlant(t.platform, newTenant, 'north', plant)
+    expect(await t.platform.replayDeadLetters([dl!.id])).toEqual({ replayed: 1, stored: 1 })
+    expect(await count(`telemetry_events e join plcs p on p.id = e.plc_id where p.plc_id = 'late-m1'`)).toBe(1)
+    expect(await q(`select replay_count from dead_letters where id = $1`, [dl!.id])).toEqual([{ replay_count: 1 }])
+    // Replaying one that still fails records a new dead letter and says so.
+    const [bad] = await q<{ id: number }>(`select id from dead_letters where reason = 'invalid_json' order by id limit 1`)
+    const before = await count('dead_letters')
+    expect(await t.platform.replayDeadLetters([bad!.id])).toEqual({ replayed: 1, stored: 0 })
+    expect(await count('dead_letters')).toBe(before + 1)
+  })
+
+  it('reloads persistence rules when told they changed', async () => {
+    const ref = (await t.platform.refs.plant(tenant, 'north', plant)) as PlantRef
+    const metricCount = () => count(`telemetry_events e join plcs p on p.id = e.plc_id where p.plc_id = 'rules-m1'`)
+    await publish(client, topicB('rules-m1'), { schemaVersion: 1, timestamp: Date.now(), seq: 1, values: { r: 1 } })
+    await waitFor(async () => (await metricCount()) === 1, 5000, 'stored by default')
+    await q(`insert into persist_rules (tenant_id, plc_id, mode) select $1, id, 'none' from plcs where plc_id = 'rules-m1'`, [ref.tenantId])
+    t.platform.persistRulesChanged(ref.tenantId)
+    await new Promise(r => setTimeout(r, 100))
+    await publish(client, topicB('rules-m1'), { schemaVersion: 1, timestamp: Date.now(), seq: 2, values: { r: 2 } })
+    await waitFor(async () => (await q(`select 1 from plc_state s join plcs p on p.id = s.plc_id where p.plc_id = 'rules-m1' and s.value_num = 2`)).length, 5000, 'live state updated')
+    expect(await metricCount()).toBe(1)
+  })
+
   it('isolates a message the database refuses, dead-letters it, and stores the rest of its batch', async () => {
     // A real refusal from the database: a constraint these test values break.
     await q(`alter table telemetry_events add constraint no_poison check (value_text is distinct from 'poison')`)

@@ -2,6 +2,7 @@ import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../server/config/env'
 import { startPlatform, type Platform } from '../../server/platform'
+import type { PlantRef } from '../../server/ingest/refs'
 import pino from 'pino'
 import { connectClient, endClient, publish } from '../support/mqtt'
 import { MIGRATIONS, createPlant, dropSession } from '../support/platform'
@@ -20,7 +21,7 @@ describe('MQTT_SHARED_GROUP: instances share the stream', () => {
     for (let i = 0; i < 2; i++) {
       const config = loadConfig({
         DATABASE_URL: db.url, MQTT_URL: SERVICES.mosquittoUrl, MQTT_SHARED_GROUP: group, MQTT_CLIENT_ID: `${group}-${i}`,
-        SIMULATOR: '0', DEMO_DATA: '0', INGEST_BATCH_MAX_MS: '10'
+        REDIS_URL: SERVICES.redisUrl, BUS_CHANNEL_PREFIX: group, SIMULATOR: '0', DEMO_DATA: '0', INGEST_BATCH_MAX_MS: '10'
       })
       instances.push(await startPlatform(config, pino({ level: 'silent' }), MIGRATIONS))
     }
@@ -49,5 +50,14 @@ describe('MQTT_SHARED_GROUP: instances share the stream', () => {
     expect(Math.min(...received)).toBeGreaterThan(0)
     // Both instances resolved the same new machines without creating them twice.
     expect((await sql.query<{ n: number }>('select count(*)::int as n from plcs'))[0]!.n).toBe(5)
+  })
+
+  it('tells the other instance, through Redis, that persistence rules changed', async () => {
+    const [a, b] = instances as [Platform, Platform]
+    const ref = (await a.refs.plant(tenant, 'north', 'p1')) as PlantRef
+    expect(await b.rules.rulesFor(ref.tenantId)).toEqual([]) // now cached on b for 30 s
+    await a.db.sql.query(`insert into persist_rules (tenant_id, metric, mode) values ($1, 'v', 'none')`, [ref.tenantId])
+    a.persistRulesChanged(ref.tenantId)
+    await waitFor(async () => (await b.rules.rulesFor(ref.tenantId)).length === 1, 3000, 'b reloaded its rules')
   })
 })
