@@ -64,7 +64,9 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 export class Ingestor {
   private buffer: RawMessage[] = []
   private timer: NodeJS.Timeout | null = null
+  /** Messages in batches being written, and how many such batches. */
   private inFlight = 0
+  private batchesInFlight = 0
   private tail: Promise<void> = Promise.resolve()
   private closing = false
   private waiters: (() => void)[] = []
@@ -111,9 +113,10 @@ export class Ingestor {
       clearTimeout(this.timer)
       this.timer = null
     }
-    while (this.buffer.length && this.inFlight < this.o.concurrency) {
+    while (this.buffer.length && this.batchesInFlight < this.o.concurrency) {
       const msgs = this.buffer.splice(0, this.o.batchSize)
       this.inFlight += msgs.length
+      this.batchesInFlight++
       const written = this.process(msgs)
       const previous = this.tail
       // Acknowledge strictly in arrival order (MQTT requires in-order PUBACKs), even when a later batch
@@ -123,6 +126,7 @@ export class Ingestor {
         await previous
         if (outcome) this.finish(msgs, outcome)
         this.inFlight -= msgs.length
+        this.batchesInFlight--
         this.waiters.splice(0).forEach(w => w())
         if (this.buffer.length) this.flush()
       })()

@@ -52,11 +52,12 @@ export class IngestStats {
   rates(now: number): { total: number, perTenant: Record<string, number> } {
     this.snapshot(now)
     const first = this.window[0]!
+    // Under half a second of history says nothing yet: report 0 rather than a spike.
     const seconds = (now - first.at) / 1000
-    if (seconds < 0.5) return { total: 0, perTenant: {} }
+    const rate = (n: number, before: number) => (seconds < 0.5 ? 0 : (n - before) / seconds)
     const perTenant: Record<string, number> = {}
-    for (const [t, n] of this.perTenant) perTenant[t] = (n - (first.perTenant.get(t) ?? 0)) / seconds
-    return { total: (this.processed - first.processed) / seconds, perTenant }
+    for (const [t, n] of this.perTenant) perTenant[t] = rate(n, first.perTenant.get(t) ?? 0)
+    return { total: rate(this.processed, first.processed), perTenant }
   }
 
   // At most one snapshot a second, kept for ~10 s.

@@ -65,8 +65,14 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
 
   const original = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client)
   ;(client as unknown as { _sendPacket: SendPacket })._sendPacket = (packet, cb, ...rest) => {
-    const entry = packet.cmd === 'puback' && packet.messageId !== undefined ? held.get(packet.messageId) : undefined
-    if (!entry) return original(packet, cb, ...rest)
+    if (packet.cmd !== 'puback') return original(packet, cb, ...rest)
+    const entry = packet.messageId !== undefined ? held.get(packet.messageId) : undefined
+    if (!entry) {
+      // Every PUBACK we owe is registered for the current connection; any other belongs to a dead one
+      // and would acknowledge whatever that id means now.
+      cb?.()
+      return
+    }
     if (entry.acked) {
       held.delete(packet.messageId!)
       return original(packet, cb, ...rest)
@@ -103,15 +109,17 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
       ack: () => {
         outstanding--
         ack?.()
-        if (blocked && outstanding < o.maxInflight) {
+        if (blocked && outstanding < 2 * o.maxInflight) {
           const resume = blocked
           blocked = null
           resume()
         }
       }
     })
-    // Back-pressure: stop reading from the broker while too much is waiting for the database.
-    if (outstanding < o.maxInflight) callback()
+    // Back-pressure: stop reading from the broker while too much is waiting for the database. An MQTT 5
+    // broker already keeps to our Receive Maximum; the margin covers messages of an earlier connection
+    // still waiting for their commit.
+    if (outstanding < 2 * o.maxInflight) callback()
     else blocked = () => callback()
   }
 
@@ -124,6 +132,9 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
   })
   client.on('close', () => {
     held = new Map()
+    // mqtt.js reads the next connection with a fresh packet loop; resuming the dead one's would make
+    // it send the held-back PUBACK on the new connection, where that message id means another message.
+    blocked = null
   })
   client.on('offline', () => o.logger.warn({ url: redactUrl(o.url) }, 'mqtt connection lost; reconnecting'))
   client.on('error', err => o.logger.warn({ err: err.message }, 'mqtt error'))
