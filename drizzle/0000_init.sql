@@ -161,7 +161,6 @@ CREATE TABLE "plcs" (
 --> statement-breakpoint
 CREATE TABLE "telemetry_events" (
 	"tenant_id" uuid NOT NULL,
-	"plant_id" uuid NOT NULL,
 	"plc_id" uuid NOT NULL,
 	"metric" text NOT NULL,
 	"ts" timestamp with time zone NOT NULL,

@@ -81,7 +81,7 @@ export const plcs = pgTable('plcs', {
  */
 export const telemetryEvents = pgTable('telemetry_events', {
   tenantId: uuid('tenant_id').notNull(),
-  plantId: uuid('plant_id').notNull(),
+  /** The PLC, and through it the plant. */
   plcId: uuid('plc_id').notNull(),
   metric: text('metric').notNull(),
   ts: at('ts').notNull(),
@@ -91,6 +91,7 @@ export const telemetryEvents = pgTable('telemetry_events', {
   quality: text('quality'),
   unit: text('unit'),
   seq: bigint('seq', { mode: 'number' }),
+  /** What the idempotency key adds to (plc, metric, ts): `s{seq}` for shape B, `g:{gateway}` for A. */
   key: text('key').notNull(),
   receivedAt: at('received_at').notNull().defaultNow()
 }, t => [primaryKey({ name: 'telemetry_events_pk', columns: [t.plcId, t.metric, t.ts, t.key] })])
@@ -107,11 +108,7 @@ export const plcState = pgTable('plc_state', {
   unit: text('unit'),
   ts: at('ts').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow()
-}, t => [
-  primaryKey({ name: 'plc_state_pk', columns: [t.plcId, t.metric] }),
-  // GET /api/telemetry/latest: newest values of a tenant first.
-  index('plc_state_tenant_ts').on(t.tenantId, t.ts.desc())
-])
+}, t => [primaryKey({ name: 'plc_state_pk', columns: [t.plcId, t.metric] })])
 
 /** Hourly aggregates, maintained on ingest. Numeric and boolean (0/1) values feed sum/min/max. */
 export const telemetryHourly = pgTable('telemetry_hourly', {

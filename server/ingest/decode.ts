@@ -98,7 +98,7 @@ function decodeShapeA(t: Extract<ParsedTopic, { shape: 'A' }>, json: unknown): D
     }
   }
   const point: TelemetryPoint = { metric: p.metricId, value: p.value, quality: p.quality, unit: p.unit, dataType: p.dataType }
-  const key = gatewayEventKey({ ...base, plcId: p.plcId, metric: p.metricId })
+  const key = gatewayEventKey(t.gatewayId)
   return { ok: true, message: { kind: 'telemetry', shape: 'A', ...base, plcId: p.plcId, key, points: [point] } }
 }
 
@@ -112,7 +112,7 @@ function decodeShapeB(t: Extract<ParsedTopic, { shape: 'B' }>, json: unknown): D
     quality: typeof p.quality === 'string' ? p.quality : p.quality?.[metric],
     unit: p.units?.[metric]
   }))
-  const key = machineBatchKey({ tenant: t.tenant, province: t.province, plant: t.plant, machine: t.machine, seq: p.seq })
+  const key = machineBatchKey(p.seq)
   return {
     ok: true,
     message: {

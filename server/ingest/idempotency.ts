@@ -1,11 +1,19 @@
-/** Idempotency keys of SPEC §3 rule 5. A QoS 1 redelivery yields the same key, so it is stored once. */
+/**
+ * Idempotency keys (SPEC §3 rule 5): a QoS 1 redelivery yields the same key, so it is stored once.
+ *
+ * The seeds' keys are `tenant|province|plant|machine|seq` (shape B) and
+ * `tenant|plant|gateway|plc|metric|timestamp` (shape A). A stored value's primary key is
+ * (plc_id, metric, ts, key), and plc_id already stands for tenant, province, plant and machine, so
+ * `key` keeps only what those columns do not say: the seq for shape B, the gateway for shape A. A
+ * short key keeps the primary-key index narrow, which is much of what an insert costs.
+ */
 
-/** Shape B: `tenant|province|plant|machine|seq`. */
-export function machineBatchKey(m: { tenant: string, province: string, plant: string, machine: string, seq: number }): string {
-  return `${m.tenant}|${m.province}|${m.plant}|${m.machine}|${m.seq}`
+/** Shape B: the machine's sequence number. */
+export function machineBatchKey(seq: number): string {
+  return `s${seq}`
 }
 
-/** Shape A: `tenant|plant|gateway|plc|metric|timestamp`. */
-export function gatewayEventKey(m: { tenant: string, plant: string, gatewayId: string, plcId: string, metric: string, ts: number }): string {
-  return `${m.tenant}|${m.plant}|${m.gatewayId}|${m.plcId}|${m.metric}|${m.ts}`
+/** Shape A: the gateway that reported the value. */
+export function gatewayEventKey(gatewayId: string): string {
+  return `g:${gatewayId}`
 }

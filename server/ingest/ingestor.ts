@@ -225,7 +225,7 @@ export class Ingestor {
     for (const pt of msg.points) {
       const v = pt.value
       p.batch.points.push({
-        tenantId: ref.tenantId, plantId: ref.plantId, plcId, metric: pt.metric, ts: msg.ts,
+        tenantId: ref.tenantId, plcId, metric: pt.metric, ts: msg.ts,
         n: typeof v === 'number' ? v : null, b: typeof v === 'boolean' ? v : null, s: typeof v === 'string' ? v : null,
         quality: pt.quality ?? null, unit: pt.unit ?? null, seq: msg.seq ?? null, key: msg.key,
         mode: resolvePersistMode(rules, { plantId: ref.plantId, plcId, metric: pt.metric }, this.o.defaultMode)

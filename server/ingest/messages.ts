@@ -22,7 +22,7 @@ export interface TelemetryMessage {
   gatewayId?: string
   ts: number
   seq?: number
-  /** The idempotency key of SPEC §3 rule 5; unique together with the metric and ts. */
+  /** With the PLC, metric and ts, the idempotency key of SPEC §3 rule 5 (see idempotency.ts). */
   key: string
   points: TelemetryPoint[]
 }

@@ -6,7 +6,6 @@ import type { GatewayHealth } from './messages'
 /** One value ready to write: ids resolved, persistence mode decided. `ts` in epoch ms. */
 export interface PointRow {
   tenantId: string
-  plantId: string
   plcId: string
   metric: string
   ts: number
@@ -65,20 +64,20 @@ export const emptyBatch = (): WriteBatch =>
 
 // Each batch's values are bulk-loaded (COPY) into a per-connection staging table, emptied at commit;
 // the statements below then work set-wise from there.
-const STAGE_COLUMNS = ['tenant_id', 'plant_id', 'plc_id', 'metric', 'ts_ms', 'n', 'b', 's', 'quality', 'unit', 'seq', 'key', 'mode']
+const STAGE_COLUMNS = ['tenant_id', 'plc_id', 'metric', 'ts_ms', 'n', 'b', 's', 'quality', 'unit', 'seq', 'key', 'mode']
 const CREATE_STAGE = `
 create temp table if not exists ingest_points (
-  tenant_id uuid, plant_id uuid, plc_id uuid, metric text, ts_ms float8, n float8, b bool, s text,
+  tenant_id uuid, plc_id uuid, metric text, ts_ms float8, n float8, b bool, s text,
   quality text, unit text, seq int8, key text, mode text
 ) on commit delete rows`
 
 // Values kept raw go to telemetry_events; values kept only hourly leave their key in hourly_keys. Only
 // rows that were new in either (not redeliveries) feed the hourly aggregates, all in one statement:
 // the rows a `both` insert returns are exactly those, so they need no join.
-const RAW_COLUMNS = `tenant_id, plant_id, plc_id, metric, ts, value_num, value_bool, value_text, quality, unit, seq, key, received_at`
+const RAW_COLUMNS = `tenant_id, plc_id, metric, ts, value_num, value_bool, value_text, quality, unit, seq, key, received_at`
 const rawInsert = (mode: string) => `
   insert into telemetry_events (${RAW_COLUMNS})
-  select tenant_id, plant_id, plc_id, metric, to_timestamp(ts_ms / 1000.0), n, b, s, quality, unit, seq, key, to_timestamp($1 / 1000.0)
+  select tenant_id, plc_id, metric, to_timestamp(ts_ms / 1000.0), n, b, s, quality, unit, seq, key, to_timestamp($1 / 1000.0)
   from ingest_points where mode = '${mode}' order by plc_id, metric, ts_ms, key
   on conflict do nothing`
 const NUM = (n: string, b: string) => `coalesce(${n}, case when ${b} then 1 when not ${b} then 0 end)`
@@ -205,5 +204,5 @@ export async function writeBatch(sql: SqlClient, batch: WriteBatch, receivedAt: 
 }
 
 function stageRow(p: PointRow): CopyValue[] {
-  return [p.tenantId, p.plantId, p.plcId, p.metric, p.ts, p.n, p.b, p.s, p.quality, p.unit, p.seq, p.key, p.mode]
+  return [p.tenantId, p.plcId, p.metric, p.ts, p.n, p.b, p.s, p.quality, p.unit, p.seq, p.key, p.mode]
 }

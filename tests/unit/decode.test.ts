@@ -31,7 +31,7 @@ describe('decodeMessage: the seeds, exactly as written', () => {
       ok: true,
       message: {
         kind: 'telemetry', shape: 'A', tenant: 'granix', province: 'ba', plant: 'planta-1', gatewayId: 'granix-ba-gw-01',
-        plcId: 'plc-03', ts: 1736359200000, key: 'granix|planta-1|granix-ba-gw-01|plc-03|temp_head|1736359200000',
+        plcId: 'plc-03', ts: 1736359200000, key: 'g:granix-ba-gw-01',
         points: [{ metric: 'temp_head', value: 83.2, quality: 'GOOD', unit: 'celsius', dataType: 'float' }]
       }
     })
@@ -41,7 +41,7 @@ describe('decodeMessage: the seeds, exactly as written', () => {
     const m = fixtures.messages.find(x => x.shape === 'B')!
     const r = decode(m.topic, m.payload!)
     if (!r.ok || r.message.kind !== 'telemetry') throw new Error('not accepted')
-    expect(r.message.key).toBe('granix|ba|planta-1|press-01|1')
+    expect(r.message.key).toBe('s1')
     expect(r.message.plcId).toBe('press-01')
     expect(r.message.points.map(p => [p.metric, p.value])).toEqual([['pressure', 4.2], ['temp_head', 83.2], ['running', true], ['mode', 'auto']])
   })

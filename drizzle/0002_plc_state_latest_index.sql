@@ -1,1 +1,0 @@
-CREATE INDEX "plc_state_tenant_ts" ON "plc_state" USING btree ("tenant_id","ts" DESC NULLS LAST);
