@@ -138,6 +138,8 @@ export class Ingestor {
     for (const m of msgs) m.ack?.(p.deadLettered.has(m) ? 'dead_lettered' : 'stored')
     for (const ts of p.liveTs) this.o.stats.lag(committedAt - ts)
     for (const reason of p.rejected) this.o.stats.deadLettered(reason)
+    // Only now: a batch that failed and is retried must write its links again.
+    p.batch.plcGateways.forEach((gatewayId, plcId) => this.plcGatewayLinks.set(plcId, gatewayId))
     this.o.stats.committed(msgs.length, p.perTenant, p.batch.points.length)
     for (const e of p.events) this.o.publish(e.channel, e.event)
   }
@@ -214,10 +216,7 @@ export class Ingestor {
     if (msg.gatewayId) {
       const gatewayId = await this.o.refs.gatewayId(ref, msg.gatewayId)
       p.batch.gatewaysSeen.set(gatewayId, m.receivedAt)
-      if (this.plcGatewayLinks.get(plcId) !== gatewayId) {
-        p.batch.plcGateways.set(plcId, gatewayId)
-        this.plcGatewayLinks.set(plcId, gatewayId)
-      }
+      if (this.plcGatewayLinks.get(plcId) !== gatewayId) p.batch.plcGateways.set(plcId, gatewayId)
     }
     const rules = await this.o.rules.rulesFor(ref.tenantId)
     const values: Record<string, TelemetryMessage['points'][number]['value']> = {}

@@ -27,6 +27,8 @@ export interface Subscriber {
   close(): Promise<void>
 }
 
+const KEEPALIVE_S = 30
+
 type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void
 
 /**
@@ -47,7 +49,7 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
     protocolVersion: o.protocolVersion,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
-    keepalive: 30,
+    keepalive: KEEPALIVE_S,
     resubscribe: false,
     username: o.username,
     password: o.password,
@@ -81,6 +83,24 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
     cb?.()
   }
 
+  // While the packet loop is held, a PINGRESP would wait behind it and mqtt.js would drop the
+  // connection as dead (and the broker redeliver everything in flight): keep the keepalive going by hand.
+  let keepalive: NodeJS.Timeout | undefined
+  const block = (callback: () => void) => {
+    blocked = callback
+    keepalive ??= setInterval(() => {
+      client.sendPing()
+      client.reschedulePing(true)
+    }, KEEPALIVE_S * 1000 / 3)
+  }
+  const unblock = () => {
+    clearInterval(keepalive)
+    keepalive = undefined
+    const resume = blocked
+    blocked = null
+    resume?.()
+  }
+
   client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
     const id = packet.messageId
     const connection = held
@@ -109,18 +129,14 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
       ack: () => {
         outstanding--
         ack?.()
-        if (blocked && outstanding < 2 * o.maxInflight) {
-          const resume = blocked
-          blocked = null
-          resume()
-        }
+        if (blocked && outstanding < 2 * o.maxInflight) unblock()
       }
     })
     // Back-pressure: stop reading from the broker while too much is waiting for the database. An MQTT 5
-    // broker already keeps to our Receive Maximum; the margin covers messages of an earlier connection
-    // still waiting for their commit.
+    // broker should keep to our Receive Maximum (not every one does); the margin covers messages of an
+    // earlier connection still waiting for their commit.
     if (outstanding < 2 * o.maxInflight) callback()
-    else blocked = () => callback()
+    else block(callback)
   }
 
   client.on('connect', (connack) => {
@@ -135,6 +151,8 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
     // mqtt.js reads the next connection with a fresh packet loop; resuming the dead one's would make
     // it send the held-back PUBACK on the new connection, where that message id means another message.
     blocked = null
+    clearInterval(keepalive)
+    keepalive = undefined
   })
   client.on('offline', () => o.logger.warn({ url: redactUrl(o.url) }, 'mqtt connection lost; reconnecting'))
   client.on('error', err => o.logger.warn({ err: err.message }, 'mqtt error'))
@@ -143,7 +161,10 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
   return {
     isConnected: () => client.connected,
     outstanding: () => outstanding,
-    close: () => new Promise<void>(resolve => client.end(false, {}, () => resolve()))
+    close: () => new Promise<void>((resolve) => {
+      clearInterval(keepalive)
+      client.end(false, {}, () => resolve())
+    })
   }
 }
 
