@@ -101,7 +101,19 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
     resume?.()
   }
 
+  // mqtt.js restarts its keepalive clock only on acks and PINGRESPs, and those queue behind the
+  // publishes still to be read: under load it would call a busy connection dead. For a subscriber,
+  // every publish read proves the connection alive just as well.
+  let lastAlive = 0
+  const alive = () => {
+    const now = Date.now()
+    if (now - lastAlive < 1000) return
+    lastAlive = now
+    client.reschedulePing(true)
+  }
+
   client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
+    alive()
     const id = packet.messageId
     const connection = held
     let ack: (() => void) | undefined
