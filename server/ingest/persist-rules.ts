@@ -26,10 +26,6 @@ export function resolvePersistMode(rules: readonly PersistRule[], scope: Persist
   return best?.mode ?? fallback
 }
 
-/** What each mode keeps, besides the live state that every mode updates. */
-export const keepsRaw = (m: PersistMode) => m === 'raw' || m === 'both'
-export const keepsHourly = (m: PersistMode) => m === 'hourly' || m === 'both'
-
 /**
  * Persistence rules per tenant, cached. `invalidate()` is called when rules change (locally or, through
  * the bus, on another instance); a TTL bounds staleness if an invalidation is ever missed.

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client'
-import { epochMs, pickValue, sqlParams, type Scalar } from './sql'
+import { epochMs, pickValue, sqlParams, type Scalar, type StoredValueRow } from './sql'
 
 export interface LatestJson {
   tenant: string
@@ -13,17 +13,10 @@ export interface LatestJson {
   unit: string | null
 }
 
-interface LatestRow {
+interface LatestRow extends StoredValueRow {
   tenant: string
   site: string
   plc_id: string
-  metric: string
-  value_num: number | null
-  value_bool: boolean | null
-  value_text: string | null
-  quality: string | null
-  unit: string | null
-  ts: number
 }
 
 /** The newest latest-values across all PLCs (optionally of one tenant), newest first. */

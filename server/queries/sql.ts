@@ -1,7 +1,6 @@
 /**
  * Small helpers for the raw SQL of the read queries. Times cross the driver boundary as epoch numbers,
- * never as Date: postgres.js (with drizzle attached) hands timestamptz back as text and int8 as BigInt,
- * PGlite as Date and number, so each query converts in SQL instead.
+ * never as Date, so both drivers give the same JSON whatever their type parsers do.
  */
 
 /** Collects positional parameters: `p(value)` appends it and returns its `$n` placeholder. */
@@ -28,7 +27,18 @@ export const fromUs = (placeholder: string) => `(timestamptz 'epoch' + ${placeho
 
 export type Scalar = number | boolean | string
 
+/** A stored value as plc_state and telemetry_events keep it, with `ts` read through epochMs. */
+export interface StoredValueRow {
+  metric: string
+  value_num: number | null
+  value_bool: boolean | null
+  value_text: string | null
+  quality: string | null
+  unit: string | null
+  ts: number
+}
+
 /** The stored value from whichever of value_num / value_bool / value_text is set. */
-export function pickValue(row: { value_num: number | null, value_bool: boolean | null, value_text: string | null }): Scalar | null {
+export function pickValue(row: Pick<StoredValueRow, 'value_num' | 'value_bool' | 'value_text'>): Scalar | null {
   return row.value_num ?? row.value_bool ?? row.value_text
 }

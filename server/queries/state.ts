@@ -1,5 +1,5 @@
 import type { Database } from '../db/client'
-import { epochMs, pickValue, type Scalar } from './sql'
+import { epochMs, pickValue, type Scalar, type StoredValueRow } from './sql'
 
 export interface MetricState {
   value: Scalar | null
@@ -19,19 +19,9 @@ export interface PlcStateJson {
   metrics: Record<string, MetricState>
 }
 
-interface StateRow {
-  metric: string
-  value_num: number | null
-  value_bool: boolean | null
-  value_text: string | null
-  quality: string | null
-  unit: string | null
-  ts: number
-}
-
 /** The latest value of every metric of one PLC (plc_state, last-write-wins per metric on ingest). */
 export async function plcState(db: Database, plc: { id: string, tenantId: string, tenant: string, site: string, plcId: string }): Promise<PlcStateJson> {
-  const rows = await db.sql.query<StateRow>(
+  const rows = await db.sql.query<StoredValueRow>(
     `select metric, value_num, value_bool, value_text, quality, unit, ${epochMs('ts')} as ts
      from plc_state where tenant_id = $1 and plc_id = $2 order by metric`,
     [plc.tenantId, plc.id])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keepsHourly, keepsRaw, resolvePersistMode, type PersistRule } from '../../server/ingest/persist-rules'
+import { resolvePersistMode, type PersistRule } from '../../server/ingest/persist-rules'
 
 const scope = { plantId: 'plant-1', plcId: 'plc-1', metric: 'temp' }
 const rule = (r: Partial<PersistRule> & Pick<PersistRule, 'mode'>): PersistRule => ({ plantId: null, plcId: null, metric: null, ...r })
@@ -30,10 +30,5 @@ describe('resolvePersistMode', () => {
   it('a tenant-wide metric rule beats a PLC rule', () => {
     const rules = [rule({ plcId: 'plc-1', mode: 'raw' }), rule({ metric: 'temp', mode: 'none' })]
     expect(resolvePersistMode(rules, scope, 'both')).toBe('none')
-  })
-
-  it('says what each mode keeps', () => {
-    expect([keepsRaw('raw'), keepsRaw('both'), keepsRaw('hourly'), keepsRaw('none')]).toEqual([true, true, false, false])
-    expect([keepsHourly('raw'), keepsHourly('both'), keepsHourly('hourly'), keepsHourly('none')]).toEqual([false, true, true, false])
   })
 })
