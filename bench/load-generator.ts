@@ -14,6 +14,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt'
 import { choiceFlag, numberFlag, parseFlags, rejectUnknown } from './lib/args'
+import type { GeneratorOptions } from './lib/generator'
 
 const TENANT = 'granix'
 const PROVINCE = 'ba'
@@ -24,16 +25,7 @@ const METRICS_PER_B = 10
 const A_PLCS = 5
 const A_METRICS = 10
 
-interface Options {
-  url: string
-  protocol: 4 | 5
-  seconds: number
-  connections: number
-  window: number
-  machines: number
-  aRatio: number
-  rate: number
-}
+type Options = GeneratorOptions
 
 interface MachineCounter { machine: string, published: number, acked: number }
 interface AStream { gateway: string, plc: string, metric: string, lastTs: number, published: number, acked: number }
