@@ -49,17 +49,17 @@ const PARTITION_CHECK_MS = 3600_000
  */
 export async function startPlatform(config: PlatformConfig, logger: Logger, migrationsFolder: string): Promise<Platform> {
   const startedAt = Date.now()
-  const db = await openDatabase(config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir })
+  const db = await openDatabase(config.database)
   const stops: (() => Promise<unknown> | unknown)[] = [() => db.close()]
   try {
     await db.migrate(migrationsFolder)
     await ensureTelemetryPartitions(db.sql)
-    logger.info({ part: 'database', mode: db.kind === 'postgres' ? 'external' : 'embedded', location: db.location }, `database: ${db.kind === 'postgres' ? 'external PostgreSQL' : 'embedded PGlite'} at ${db.location}`)
+    logPart(logger, 'database', db.kind === 'postgres', db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite', db.location)
     if (config.demoData) await seedDemoData(db.sql)
 
     const bus = config.redis ? createRedisBus(config.redis.url, logger) : createMemoryBus()
     stops.unshift(() => bus.close())
-    logger.info({ part: 'bus', mode: bus.kind === 'redis' ? 'external' : 'embedded', location: bus.location }, `bus: ${bus.kind === 'redis' ? 'external Redis' : 'in-process'} at ${bus.location}`)
+    logPart(logger, 'bus', bus.kind === 'redis', bus.kind === 'redis' ? 'Redis' : 'in-process bus', bus.location)
 
     let broker: EmbeddedBroker | undefined
     if (!config.mqtt.external) {
@@ -67,7 +67,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       stops.unshift(() => broker!.close())
     }
     const mqttUrl = config.mqtt.external?.url ?? broker!.url
-    logger.info({ part: 'mqtt', mode: broker ? 'embedded' : 'external', location: redactUrl(mqttUrl), shared: config.mqtt.sharedGroup ?? null }, `mqtt: ${broker ? 'embedded broker' : 'external broker'} at ${redactUrl(mqttUrl)}`)
+    logPart(logger, 'mqtt', !broker, 'MQTT broker', redactUrl(mqttUrl), { shared: config.mqtt.sharedGroup ?? null })
 
     const stats = new IngestStats()
     const refs = new RefResolver(db.sql, ({ kind, ref, name }) => logger.info(
@@ -101,10 +101,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     })
     stops.unshift(() => subscriber.close())
 
-    // Everything below this point is stopped by platform.stop(); `stops` only undoes a failed start.
+    // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
     const watchdog = startWatchdog(db, bus, config, logger)
     const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
     partitions.unref()
+    stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions))
 
     let simulator: Simulator | undefined
     if (config.simulator.enabled) {
@@ -142,6 +143,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     for (const stop of stops) await Promise.resolve(stop()).catch(() => {})
     throw err
   }
+}
+
+/** The start-up line of one part: embedded or external, and where. */
+function logPart(logger: Logger, part: string, external: boolean, what: string, location: string, extra: Record<string, unknown> = {}): void {
+  const mode = external ? 'external' : 'embedded'
+  logger.info({ part, mode, location, ...extra }, `${part}: ${mode} ${what} at ${location}`)
 }
 
 function startWatchdog(db: Database, bus: Bus, config: PlatformConfig, logger: Logger): NodeJS.Timeout {
