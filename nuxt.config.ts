@@ -1,6 +1,8 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
-  modules: ['@nuxt/eslint'],
+  modules: ['@nuxt/eslint', 'nuxt-security'],
+  // A control-room app behind a sign-in: every page renders in the browser with the user's token.
+  ssr: false,
   devtools: { enabled: false },
   app: {
     head: {
@@ -19,5 +21,27 @@ export default defineNuxtConfig({
   telemetry: false,
   eslint: {
     config: { stylistic: { commaDangle: 'never', braceStyle: '1tbs' } }
+  },
+  security: {
+    headers: {
+      contentSecurityPolicy: {
+        'default-src': ['\'self\''],
+        // The SPA's boot script is inline; Vue binds styles inline.
+        'script-src': ['\'self\'', '\'unsafe-inline\''],
+        'style-src': ['\'self\'', '\'unsafe-inline\''],
+        'img-src': ['\'self\'', 'data:', 'https:'],
+        // Firebase Auth (Google APIs, or the emulator on loopback in development) and the live WebSocket.
+        'connect-src': ['\'self\'', 'ws:', 'wss:', 'https://*.googleapis.com', 'http://127.0.0.1:*', 'http://localhost:*'],
+        'frame-src': ['\'self\'', 'https://*.firebaseapp.com'],
+        'upgrade-insecure-requests': false
+      },
+      // Dashboards show widget icons from other origins.
+      crossOriginEmbedderPolicy: false
+    },
+    // Limits are per user and per failed login (server/middleware/02.auth.ts); zod validates input.
+    rateLimiter: false,
+    xssValidator: false,
+    corsHandler: false,
+    requestSizeLimiter: { maxRequestSizeInBytes: 1_000_000, maxUploadFileRequestInBytes: 1_000_000 }
   }
 })

@@ -15,6 +15,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/support/auth-emulator.global.ts'],
           // Files share this machine's Mosquitto (and its wildcard subscriptions): one file at a time.
           fileParallelism: false,
           // PGlite start-up (~4 s), real brokers and a built server child process.

@@ -21,6 +21,14 @@ export async function healthReport(starting: Promise<Platform> | undefined) {
       sharedGroup: p.config.mqtt.sharedGroup ?? null
     },
     bus: { status: p.bus.isUp() ? 'up' : 'down', mode: p.bus.kind === 'redis' ? 'external' : 'embedded', location: p.bus.location },
+    auth: {
+      status: 'up',
+      mode: p.auth.embedded ? 'embedded' : 'external',
+      location: p.auth.emulatorUrl ?? `firebase:${p.auth.projectId}`,
+      authMode: p.auth.mode,
+      projectId: p.auth.projectId,
+      emulatorUrl: p.auth.emulatorUrl ?? null
+    },
     ingest: { status: p.ingestor.degraded ? 'down' : 'up', mode: 'embedded', location: 'in-process', pending: p.ingestor.pending }
   }
   const down = Object.values(parts).some(x => x.status === 'down')

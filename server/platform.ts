@@ -16,12 +16,15 @@ import { IngestStats } from './ingest/stats'
 import { replayDeadLetters, type ReplayResult } from './ingest/replay'
 import { markStaleGatewaysOffline } from './liveness/watchdog'
 import { startSimulator, type Simulator } from './simulator/simulator'
+import { startAuth, type AuthService } from './auth/service'
+import { seedDemoUsers } from './auth/demo-users'
 
 export interface Platform {
   config: PlatformConfig
   logger: Logger
   db: Database
   bus: Bus
+  auth: AuthService
   broker?: EmbeddedBroker
   /** The broker the ingest is connected to. */
   mqttUrl: string
@@ -34,6 +37,8 @@ export interface Platform {
   startedAt: number
   /** Call after changing a tenant's persistence rules: every instance reloads them. */
   persistRulesChanged(tenantId: string): void
+  /** Call after changing a user's role, plants or tenant (no uid: several users): every instance reloads them. */
+  usersChanged(uid?: string): void
   /** Feeds dead letters back through the ingest (after fixing what made them fail). */
   replayDeadLetters(ids: number[]): Promise<ReplayResult>
   /** Drains the batch in flight, then closes every connection. */
@@ -52,10 +57,19 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
   const db = await openDatabase(config.database)
   const stops: (() => Promise<unknown> | unknown)[] = [() => db.close()]
   try {
+    // The Auth emulator takes seconds to start: let it come up while the database migrates.
+    const starting = startAuth(config.auth, db.sql, config.dataDir, logger)
+    starting.catch(() => {})
+    stops.unshift(() => starting.then(a => a.stop(), () => {}))
     await db.migrate(migrationsFolder)
     await ensureTelemetryPartitions(db.sql)
     logPart(logger, 'database', db.kind === 'postgres', db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite', db.location)
-    if (config.demoData) await seedDemoData(db.sql)
+    const auth = await starting
+    logPart(logger, 'auth', !auth.embedded, auth.mode === 'firebase' ? 'Firebase project' : 'Firebase Auth emulator', auth.emulatorUrl ?? auth.projectId, { project: auth.projectId })
+    if (config.demoData) {
+      await seedDemoData(db.sql)
+      if (auth.mode === 'emulator') await seedDemoUsers(auth.firebase.auth, db.sql)
+    }
 
     const bus = config.redis ? createRedisBus(config.redis.url, logger) : createMemoryBus()
     stops.unshift(() => bus.close())
@@ -87,6 +101,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const control = controlChannel(config.busPrefix)
     bus.subscribe(control, (_channel, event) => {
       if (event.type === 'persist_rules_changed') rules.invalidate(event.tenantId)
+      if (event.type === 'users_changed') auth.users.invalidate(event.uid)
     })
     const subscriber = await startSubscriber({
       url: mqttUrl,
@@ -114,10 +129,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, broker, mqttUrl, subscriber, ingestor, refs, rules, stats, simulator, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, stats, simulator, startedAt,
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
+      },
+      usersChanged(uid) {
+        auth.users.invalidate(uid)
+        bus.publish(control, { type: 'users_changed', uid })
       },
       replayDeadLetters(ids) {
         // A replay usually follows creating the tenant or plant the messages named.
@@ -135,6 +154,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         await subscriber.close()
         await broker?.close()
         await bus.close()
+        await auth.stop()
         await db.close()
       }
     }

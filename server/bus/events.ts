@@ -36,7 +36,13 @@ export interface PersistRulesChangedEvent {
   tenantId: string
 }
 
-export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent
+/** Between instances only: a user's access changed (no uid: several users), drop the cached copy. */
+export interface UsersChangedEvent {
+  type: 'users_changed'
+  uid?: string
+}
+
+export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent | UsersChangedEvent
 
 /** Channels are scoped by tenant and plant, so a subscriber only ever receives its own scope. */
 export function plantChannel(prefix: string, tenant: string, site: string): string {

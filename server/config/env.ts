@@ -39,12 +39,43 @@ const EnvSchema = z.object({
   SIMULATOR_METRICS: z.coerce.number().int().min(1).default(6),
   SIMULATOR_RATE: z.coerce.number().positive().default(1),
   DEMO_DATA: flag(true),
+  NODE_ENV: z.string().optional(),
+  FIREBASE_PROJECT_ID: optionalText,
+  FIREBASE_API_KEY: optionalText,
+  FIREBASE_AUTH_DOMAIN: optionalText,
+  FIREBASE_AUTH_EMULATOR_HOST: optionalText,
+  AUTH_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(9099),
+  AUTH_VERIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  CORS_ORIGINS: z.string().default('').transform(s => s.split(',').map(o => o.trim()).filter(Boolean)),
+  RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_AUTH_FAILURES_PER_MIN: z.coerce.number().int().positive().default(30),
+  ADMIN_EMAILS: z.string().default('').transform(s => s.split(',').map(e => e.trim().toLowerCase()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 })
 
 export type Env = z.infer<typeof EnvSchema>
 
+/**
+ * Where ID tokens come from. `firebase`: a real project (signatures checked against Google's keys).
+ * `emulator`: the Firebase Auth emulator, which checks no signature at all — an external one at
+ * `host`, or one the platform starts itself on `port` (the zero-config default).
+ */
+export type AuthConfig = {
+  projectId: string
+  /** Public web config for the browser SDK. */
+  apiKey: string
+  authDomain?: string
+  verifyTimeoutMs: number
+  /** Verified emails that are platform admins (the first-admin bootstrap of a real deployment). */
+  adminEmails: string[]
+} & ({ mode: 'firebase' } | { mode: 'emulator', host?: string, port: number })
+
+/** The emulator accepts any project id; `demo-` ids are the ones it never sends to Google. */
+export const EMULATOR_PROJECT_ID = 'demo-plant-telemetry'
+
 export interface PlatformConfig {
+  /** Where embedded parts keep their state (PGlite, the Auth emulator's config). */
+  dataDir: string
   database: { kind: 'postgres', url: string } | { kind: 'pglite', dataDir: string }
   mqtt: {
     external?: { url: string, ca?: string, cert?: string, key?: string, username?: string, password?: string }
@@ -66,6 +97,15 @@ export interface PlatformConfig {
   }
   simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number }
   demoData: boolean
+  auth: AuthConfig
+  http: {
+    /** Origins allowed to call the API from a browser (none: same origin only). */
+    corsOrigins: string[]
+    /** Per user: POST/PUT/PATCH/DELETE requests a minute. */
+    writesPerMinute: number
+    /** Per client IP: failed token checks a minute before it is refused for a minute. */
+    authFailuresPerMinute: number
+  }
   logLevel: Env['LOG_LEVEL']
 }
 
@@ -79,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data
   const offlineMs = e.GATEWAY_OFFLINE_AFTER_S * 1000
   return {
+    dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: `${e.DATA_DIR}/pglite` },
@@ -112,6 +153,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rate: e.SIMULATOR_RATE
     },
     demoData: e.DEMO_DATA,
+    auth: authConfig(e),
+    http: { corsOrigins: e.CORS_ORIGINS, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MIN, authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MIN },
     logLevel: e.LOG_LEVEL
   }
+}
+
+// The emulator accepts forged tokens (STACK-NOTES 15), so production must name a real project and
+// must not have the emulator variable set, which firebase-admin would obey silently.
+function authConfig(e: Env): AuthConfig {
+  const common = { apiKey: e.FIREBASE_API_KEY ?? 'demo-api-key', authDomain: e.FIREBASE_AUTH_DOMAIN, verifyTimeoutMs: e.AUTH_VERIFY_TIMEOUT_MS, adminEmails: e.ADMIN_EMAILS }
+  if (e.NODE_ENV === 'production') {
+    if (e.FIREBASE_AUTH_EMULATOR_HOST) {
+      throw new Error('Invalid configuration: FIREBASE_AUTH_EMULATOR_HOST is set with NODE_ENV=production; the Auth emulator accepts unsigned tokens and is refused in production')
+    }
+    if (!e.FIREBASE_PROJECT_ID) {
+      throw new Error('Invalid configuration: FIREBASE_PROJECT_ID is required with NODE_ENV=production (the Auth emulator is refused in production)')
+    }
+  }
+  if (e.FIREBASE_AUTH_EMULATOR_HOST) {
+    return { ...common, mode: 'emulator', projectId: e.FIREBASE_PROJECT_ID ?? EMULATOR_PROJECT_ID, host: e.FIREBASE_AUTH_EMULATOR_HOST, port: e.AUTH_EMULATOR_PORT }
+  }
+  if (e.FIREBASE_PROJECT_ID) return { ...common, mode: 'firebase', projectId: e.FIREBASE_PROJECT_ID }
+  return { ...common, mode: 'emulator', projectId: EMULATOR_PROJECT_ID, port: e.AUTH_EMULATOR_PORT }
 }

@@ -3,6 +3,8 @@ import type { SqlClient } from './client'
 /** The demo tenant and plant of seed 000, plus a second tenant to show isolation. */
 export const DEMO_PLANTS = [
   { tenant: 'granix', tenantName: 'Granix', province: 'ba', plant: 'planta-1', plantName: 'Planta 1' },
+  // A second plant, so plant access can be shown: the demo operator sees planta-1 only.
+  { tenant: 'granix', tenantName: 'Granix', province: 'ba', plant: 'planta-2', plantName: 'Planta 2' },
   { tenant: 'other', tenantName: 'Other Industries', province: 'cba', plant: 'planta-norte', plantName: 'Planta Norte' }
 ] as const
 

@@ -221,6 +221,8 @@ export const users = pgTable('users', {
   role: text('role', { enum: ['admin', 'manager', 'plant_operator', 'viewer'] }).notNull(),
   /** Plant ids this user may see; empty means every plant of the tenant. */
   plantAccess: uuid('plant_access').array().notNull().default(sql`'{}'::uuid[]`),
+  /** Manages tenants and may act in every tenant; `tenant_id` may then be null. */
+  platformAdmin: boolean('platform_admin').notNull().default(false),
   createdAt: createdAt()
 }, t => [index('users_tenant').on(t.tenantId)])
 

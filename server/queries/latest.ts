@@ -1,5 +1,6 @@
 import type { Database } from '../db/client'
 import { epochMs, pickValue, sqlParams, type Scalar, type StoredValueRow } from './sql'
+import type { ReadScope } from './scope'
 
 export interface LatestJson {
   tenant: string
@@ -19,9 +20,14 @@ interface LatestRow extends StoredValueRow {
   plc_id: string
 }
 
-/** The newest latest-values across all PLCs (optionally of one tenant), newest first. */
-export async function latestValues(db: Database, q: { tenant?: string, limit: number }): Promise<LatestJson[]> {
+/** The newest latest-values across the PLCs in the caller's scope, newest first. */
+export async function latestValues(db: Database, scope: ReadScope, q: { limit: number }): Promise<LatestJson[]> {
   const { p, values } = sqlParams()
+  const where = [
+    scope.tenantId && `s.tenant_id = ${p(scope.tenantId)}::uuid`,
+    scope.plantIds && `c.plant_id = any(${p(`{${scope.plantIds.join(',')}}`)}::uuid[])`,
+    scope.tenant && `t.slug = ${p(scope.tenant)}`
+  ].filter(Boolean)
   const rows = await db.sql.query<LatestRow>(
     `select t.slug as tenant, pl.slug as site, c.plc_id, s.metric, s.value_num, s.value_bool, s.value_text,
             s.quality, s.unit, ${epochMs('s.ts')} as ts
@@ -29,7 +35,7 @@ export async function latestValues(db: Database, q: { tenant?: string, limit: nu
      join plcs c on c.id = s.plc_id
      join plants pl on pl.id = c.plant_id
      join tenants t on t.id = s.tenant_id
-     ${q.tenant ? `where t.slug = ${p(q.tenant)}` : ''}
+     ${where.length ? `where ${where.join(' and ')}` : ''}
      order by s.ts desc, t.slug, pl.slug, c.plc_id, s.metric
      limit ${p(q.limit)}::int`,
     values)

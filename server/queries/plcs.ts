@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { gateways, plants, plcs, tenants } from '../db/schema'
+import { scopeConditions, type ReadScope } from './scope'
 
 export interface PlcJson {
   plcId: string
@@ -18,23 +19,22 @@ export interface PlcJson {
 export interface PlcRecord extends PlcJson {
   id: string
   tenantId: string
+  plantId: string
 }
 
 export interface PlcFilter {
-  tenant?: string
   site?: string
   plcId?: string
 }
 
-/** PLCs matching the filter, ordered by tenant, site, plc id. */
-export async function findPlcs(db: Database, where: PlcFilter = {}): Promise<PlcRecord[]> {
-  const filters: SQL[] = []
-  if (where.tenant) filters.push(eq(tenants.slug, where.tenant))
+/** PLCs in the caller's scope matching the filter, ordered by tenant, site, plc id. */
+export async function findPlcs(db: Database, scope: ReadScope, where: PlcFilter = {}): Promise<PlcRecord[]> {
+  const filters: SQL[] = scopeConditions(scope)
   if (where.site) filters.push(eq(plants.slug, where.site))
   if (where.plcId) filters.push(eq(plcs.plcId, where.plcId))
   const rows = await db.orm
     .select({
-      id: plcs.id, tenantId: plcs.tenantId, plcId: plcs.plcId, name: plcs.name, status: plcs.status,
+      id: plcs.id, tenantId: plcs.tenantId, plantId: plcs.plantId, plcId: plcs.plcId, name: plcs.name, status: plcs.status,
       site: plants.slug, tenant: tenants.slug, gatewayId: gateways.thingName, createdAt: plcs.createdAt
     })
     .from(plcs)
@@ -47,11 +47,11 @@ export async function findPlcs(db: Database, where: PlcFilter = {}): Promise<Plc
 }
 
 /** The public shape of a PLC. */
-export function toPlcJson({ id: _id, tenantId: _tenantId, ...plc }: PlcRecord): PlcJson {
+export function toPlcJson({ id: _id, tenantId: _tenantId, plantId: _plantId, ...plc }: PlcRecord): PlcJson {
   return plc
 }
 
 /** PLCs as clients see them. */
-export async function listPlcs(db: Database, where: PlcFilter = {}): Promise<PlcJson[]> {
-  return (await findPlcs(db, where)).map(toPlcJson)
+export async function listPlcs(db: Database, scope: ReadScope, where: PlcFilter = {}): Promise<PlcJson[]> {
+  return (await findPlcs(db, scope, where)).map(toPlcJson)
 }

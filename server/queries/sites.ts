@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { plants, tenants } from '../db/schema'
+import { scopeConditions, type ReadScope } from './scope'
 
 export interface SiteJson {
   site: string
@@ -9,10 +10,9 @@ export interface SiteJson {
   tenant: string
 }
 
-/** Plants, optionally of one tenant and/or with one slug, ordered by tenant then site. */
-export async function listSites(db: Database, where: { tenant?: string, site?: string } = {}): Promise<SiteJson[]> {
-  const filters: SQL[] = []
-  if (where.tenant) filters.push(eq(tenants.slug, where.tenant))
+/** Plants in the caller's scope, optionally with one slug, ordered by tenant then site. */
+export async function listSites(db: Database, scope: ReadScope, where: { site?: string } = {}): Promise<SiteJson[]> {
+  const filters: SQL[] = scopeConditions(scope)
   if (where.site) filters.push(eq(plants.slug, where.site))
   return db.orm
     .select({ site: plants.slug, name: plants.name, province: plants.province, tenant: tenants.slug })

@@ -1,12 +1,14 @@
 import type { Database } from '../db/client'
 import { findPlcs, type PlcRecord } from '../queries/plcs'
+import type { ReadScope } from '../queries/scope'
 
 /**
- * The PLC a route names, or a 404. Without `?tenant=` a site slug can exist in several tenants: then
- * the route is ambiguous (409) rather than answered with whichever tenant comes first.
+ * The PLC a route names within the caller's scope, or a 404 — the same 404 whether it does not exist
+ * or belongs to someone else. Platform admins without `?tenant=` may hit a site slug that exists in
+ * several tenants: then the route is ambiguous (409) rather than answered with whichever comes first.
  */
-export async function requirePlc(db: Database, where: { tenant?: string, site: string, plcId: string }): Promise<PlcRecord> {
-  const found = await findPlcs(db, where)
+export async function requirePlc(db: Database, scope: ReadScope, where: { site: string, plcId: string }): Promise<PlcRecord> {
+  const found = await findPlcs(db, scope, where)
   if (found.length > 1) {
     throw createError({
       statusCode: 409,

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectClient, endClient, publish } from '../support/mqtt'
 import { startServer, type RunningServer } from '../support/server'
 import { createTestDatabase, SERVICES, uniqueId, waitFor } from '../support/services'
+import { bearer, emulatorServerEnv, signIn } from '../support/auth'
 
-// The read-only REST API (SPEC §7) against the built server, PostgreSQL and this machine's Mosquitto.
-// Exact assertions use a tenant of this run's own: the broker is shared, and other runs may publish to
-// the demo tenant (granix) at the same time.
+// The read-only REST API (SPEC §7) against the built server, PostgreSQL and this machine's Mosquitto,
+// as the demo platform admin, who sees every tenant (access rules: access.test.ts). Exact assertions
+// use a tenant of this run's own: the broker is shared, and other runs may publish to the demo tenant
+// (granix) at the same time.
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -47,10 +49,11 @@ const PRESS_02 = { schemaVersion: 1, timestamp: now - 5 * MIN, seq: 7, gatewayId
 let server: RunningServer
 let drop: () => Promise<void>
 let client: MqttClient
+let token: string
 const serverClientId = uniqueId('api-test')
 
 async function get<T>(path: string): Promise<{ status: number, body: T }> {
-  const res = await fetch(`${server.url}${path}`, { headers: { accept: 'application/json' } })
+  const res = await fetch(`${server.url}${path}`, { headers: { accept: 'application/json', ...bearer(token) } })
   return { status: res.status, body: await res.json() as T }
 }
 
@@ -107,7 +110,8 @@ const totalCount = (items: BucketItem[]) => items.reduce((s, b) => s + b.count, 
 beforeAll(async () => {
   const db = await createTestDatabase()
   drop = db.drop
-  server = await startServer({ DATABASE_URL: db.url, MQTT_URL: SERVICES.mosquittoUrl, MQTT_CLIENT_ID: serverClientId, DEMO_DATA: '1', SIMULATOR: '0' })
+  server = await startServer({ ...emulatorServerEnv(), DATABASE_URL: db.url, MQTT_URL: SERVICES.mosquittoUrl, MQTT_CLIENT_ID: serverClientId, DEMO_DATA: '1', SIMULATOR: '0' })
+  token = await signIn('platform@demo.local')
 
   // A tenant of this run with the same site slug as the demo tenant, plus a site without PLCs.
   const sql = postgres(db.url, { max: 1, onnotice: () => {} })
@@ -206,9 +210,9 @@ describe('GET /api/plcs', () => {
     expect(body.data.code).toBe('SITE_AMBIGUOUS')
   })
 
-  it('answers 400 naming the parameter for a bad one', async () => {
+  it('answers 422 naming the parameter for a bad one', async () => {
     const { status, body } = await get<ErrorBody>(`/api/plcs/planta-1/${'x'.repeat(200)}`)
-    expect(status).toBe(400)
+    expect(status).toBe(422)
     expect(body.data).toMatchObject({ code: 'INVALID_PARAMS', field: 'plcId' })
   })
 })
@@ -265,7 +269,7 @@ describe('GET /api/telemetry/latest', () => {
   it('refuses a limit out of range, naming it', async () => {
     for (const limit of ['0', '1001', 'many']) {
       const { status, body } = await get<ErrorBody>(`/api/telemetry/latest?limit=${limit}`)
-      expect(status).toBe(400)
+      expect(status).toBe(422)
       expect(body.data).toMatchObject({ code: 'INVALID_QUERY', field: 'limit' })
       expect(body.message).toContain('limit')
     }
@@ -382,7 +386,7 @@ describe('GET /api/telemetry/:site/:plcId (buckets)', () => {
 })
 
 describe('GET /api/telemetry/:site/:plcId (validation)', () => {
-  it('answers 400 naming the field', async () => {
+  it('answers 422 naming the field', async () => {
     const rawCursor = (await ok<History<RawItem>>(history('limit=1'))).nextCursor
     const cases: [string, string][] = [
       ['from=not-a-date', 'from'],
@@ -400,8 +404,8 @@ describe('GET /api/telemetry/:site/:plcId (validation)', () => {
     ]
     for (const [query, field] of cases) {
       const { status, body } = await get<ErrorBody>(`/api/telemetry/planta-1/press-01?${query}`)
-      expect(status, query).toBe(400)
-      expect(body.statusCode).toBe(400)
+      expect(status, query).toBe(422)
+      expect(body.statusCode).toBe(422)
       expect(body.data, query).toMatchObject({ code: 'INVALID_QUERY', field })
       expect(body.message, query).toContain(field)
     }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectClient, endClient, publish } from '../support/mqtt'
 import { startServer, type RunningServer } from '../support/server'
 import { createTestDataDir, waitFor } from '../support/services'
+import { DEMO_PASSWORD } from '../../server/auth/demo-users'
 
 const fixtures = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/seed-messages.json'), 'utf8')) as {
   messages: { topic: string, payload?: object, raw?: string, retain: boolean }[]
@@ -13,11 +14,15 @@ const fixtures = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtur
 describe('zero-config start of the built server', () => {
   let server: RunningServer | undefined
   const data = createTestDataDir()
-  const getJson = async <T>(path: string): Promise<T> => (await fetch(`${server!.url}${path}`)).json() as Promise<T>
+  let token = ''
+  const getJson = async <T>(path: string): Promise<T> => (await fetch(`${server!.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>
 
   beforeAll(async () => {
     // Mosquitto holds 1883 on this machine: the embedded broker must say so and take another port.
-    server = await startServer({ DATA_DIR: data.dir, SIMULATOR: '1', DEMO_DATA: '1', MQTT_EMBEDDED_PORT: '1883' })
+    // `npm run dev` is development mode, where the platform starts its own Auth emulator.
+    server = await startServer({ NODE_ENV: 'development', DATA_DIR: data.dir, SIMULATOR: '1', DEMO_DATA: '1', MQTT_EMBEDDED_PORT: '1883' })
+    const health = await getJson<{ parts: { auth: { emulatorUrl: string } } }>('/health')
+    token = await signInAt(health.parts.auth.emulatorUrl, 'admin@demo.local')
   })
 
   afterAll(async () => {
@@ -29,10 +34,18 @@ describe('zero-config start of the built server', () => {
     const health = await getJson<{ status: string, simulator: string, parts: Record<string, { status: string, mode: string, port?: number, portFallbackFrom?: number | null }> }>('/health')
     expect(health.status).toBe('ok')
     expect(health.simulator).toBe('running')
-    for (const part of ['database', 'mqtt', 'bus']) expect(health.parts[part]).toMatchObject({ status: 'up', mode: 'embedded' })
+    for (const part of ['database', 'mqtt', 'bus', 'auth']) expect(health.parts[part]).toMatchObject({ status: 'up', mode: 'embedded' })
     expect(health.parts.mqtt!.portFallbackFrom).toBe(1883)
     expect(health.parts.mqtt!.port).not.toBe(1883)
     expect(server!.logs.join('')).toContain('port 1883 is taken')
+    expect(health.parts.auth).toMatchObject({ authMode: 'emulator', projectId: 'demo-plant-telemetry' })
+  })
+
+  it('lets the demo users sign in and answers without a token with 401', async () => {
+    const access = await getJson<{ tenant: string, role: string, permissions: string[] }>('/api/admin/access')
+    expect(access).toMatchObject({ tenant: 'granix', role: 'admin' })
+    expect(access.permissions).toContain('persist_rule:write')
+    expect((await fetch(`${server!.url}/api/telemetry/latest`)).status).toBe(401)
   })
 
   it('stores live values from the simulator within seconds', async () => {
@@ -51,7 +64,7 @@ describe('zero-config start of the built server', () => {
     for (const m of fixtures.messages) await publish(client, m.topic, m.raw ?? JSON.stringify(m.payload), { retain: m.retain })
     await endClient(client)
     const state = await waitFor(async () => {
-      const res = await fetch(`${server!.url}/api/plcs/planta-1/press-01/state`)
+      const res = await fetch(`${server!.url}/api/plcs/planta-1/press-01/state`, { headers: { authorization: `Bearer ${token}` } })
       return res.ok ? res.json() as Promise<{ values: Record<string, unknown> }> : undefined
     }, 10_000, 'press-01 state')
     expect(state.values).toEqual({ pressure: 4.2, temp_head: 83.2, running: true, mode: 'auto' })
@@ -75,3 +88,10 @@ describe('zero-config start of the built server', () => {
     server = undefined
   })
 })
+
+async function signInAt(emulatorUrl: string, email: string): Promise<string> {
+  const res = await fetch(`${emulatorUrl}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-api-key`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD, returnSecureToken: true })
+  })
+  return ((await res.json()) as { idToken: string }).idToken
+}

@@ -4,6 +4,7 @@ import { loadConfig } from '../../server/config/env'
 import { startPlatform, type Platform } from '../../server/platform'
 import { ensurePlant } from '../../server/db/demo-data'
 import { connectClient, endClient } from './mqtt'
+import { emulatorHost } from './auth'
 import { SERVICES, createTestDataDir, createTestDatabase, uniqueId, clearRedisPrefix } from './services'
 
 export const MIGRATIONS = resolve(import.meta.dirname, '../../drizzle')
@@ -27,7 +28,8 @@ export async function startTestPlatform(target: Target, env: Record<string, stri
   const busPrefix = uniqueId('pt_bus')
   const base: Record<string, string> = {
     SIMULATOR: '0', DEMO_DATA: '0', LOG_LEVEL: 'silent', INGEST_BATCH_MAX_MS: '20',
-    MQTT_CLIENT_ID: uniqueId('pt-ingest'), BUS_CHANNEL_PREFIX: busPrefix
+    MQTT_CLIENT_ID: uniqueId('pt-ingest'), BUS_CHANNEL_PREFIX: busPrefix,
+    FIREBASE_AUTH_EMULATOR_HOST: emulatorHost()
   }
   const undo: (() => Promise<void> | void)[] = []
   if (target === 'embedded') {

@@ -30,6 +30,13 @@ export function freePort(): Promise<number> {
   })
 }
 
+// Production mode (the default here) refuses the Auth emulator: a project id is enough to start
+// (tokens then need Google's keys). Tests that sign users in pass emulatorServerEnv().
+function modeDefaults(env: Record<string, string>): Record<string, string> {
+  const production = (env.NODE_ENV ?? 'production') === 'production'
+  return production ? { NODE_ENV: 'production', FIREBASE_PROJECT_ID: 'demo-plant-telemetry' } : {}
+}
+
 /**
  * Starts the built server (`npm run build` first) as a child process with the given environment and
  * waits until /health says ok. Browser and WebSocket tests run against this, not `nuxi dev`.
@@ -37,9 +44,11 @@ export function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`)
   const port = await freePort()
+  // An in-process test platform sets the emulator variable on this process; a server gets it only when asked.
+  const { FIREBASE_AUTH_EMULATOR_HOST: _inheritedEmulator, ...inherited } = process.env
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', SIMULATOR: '0', DEMO_DATA: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...inherited, ...modeDefaults(env), LOG_LEVEL: 'info', SIMULATOR: '0', DEMO_DATA: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const logs: string[] = []

@@ -1,9 +1,10 @@
 import { TenantQuery } from '../../queries/schemas'
 import { listSites } from '../../queries/sites'
 
-/** Plants (the API's sites) with their tenant. */
+/** The plants (the API's sites) the caller may see, with their tenant. */
 export default defineEventHandler(async (event) => {
+  const ctx = requirePermission(event, 'telemetry:read')
   const { tenant } = await validQuery(event, TenantQuery)
   const { db } = await usePlatform()
-  return listSites(db, { tenant })
+  return listSites(db, readScope(ctx, tenant))
 })

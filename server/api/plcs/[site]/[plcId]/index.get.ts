@@ -3,8 +3,9 @@ import { PlcParams, TenantQuery } from '../../../../queries/schemas'
 
 /** One PLC. */
 export default defineEventHandler(async (event) => {
+  const ctx = requirePermission(event, 'telemetry:read')
   const { site, plcId } = await validParams(event, PlcParams)
   const { tenant } = await validQuery(event, TenantQuery)
   const { db } = await usePlatform()
-  return toPlcJson(await requirePlc(db, { tenant, site, plcId }))
+  return toPlcJson(await requirePlc(db, readScope(ctx, tenant), { site, plcId }))
 })

@@ -1,0 +1,16 @@
+/**
+ * `$fetch` for the platform's API with the user's ID token on every call. A 401 means the session
+ * ended (the account was removed or the token revoked): back to the login page.
+ */
+export function useApi() {
+  const { token } = useSession()
+  return $fetch.create({
+    async onRequest({ options }) {
+      const t = await token()
+      if (t) options.headers.set('authorization', `Bearer ${t}`)
+    },
+    async onResponseError({ response }) {
+      if (response.status === 401) await navigateTo({ path: '/login', query: { next: useRoute().fullPath } })
+    }
+  })
+}
