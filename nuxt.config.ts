@@ -1,4 +1,6 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+import { fileURLToPath } from 'node:url'
+
 export default defineNuxtConfig({
   modules: ['@nuxt/eslint', 'nuxt-security'],
   // A control-room app behind a sign-in: every page renders in the browser with the user's token.
@@ -15,7 +17,9 @@ export default defineNuxtConfig({
   nitro: {
     experimental: { websocket: true },
     // Native and WASM packages stay in node_modules instead of being bundled.
-    externals: { inline: [] }
+    externals: { inline: [] },
+    // Swagger UI for /api/docs, served by the app itself.
+    publicAssets: [{ dir: fileURLToPath(new URL('./node_modules/swagger-ui-dist', import.meta.url)), baseURL: '/_swagger', maxAge: 86_400 }]
   },
   typescript: { strict: true, typeCheck: false },
   telemetry: false,

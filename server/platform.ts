@@ -37,6 +37,8 @@ export interface Platform {
   startedAt: number
   /** Call after changing a tenant's persistence rules: every instance reloads them. */
   persistRulesChanged(tenantId: string): void
+  /** Call after creating, renaming or deleting tenants or plants: every instance re-resolves topics. */
+  refsChanged(): void
   /** Call after changing a user's role, plants or tenant (no uid: several users): every instance reloads them. */
   usersChanged(uid?: string): void
   /** Feeds dead letters back through the ingest (after fixing what made them fail). */
@@ -102,6 +104,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     bus.subscribe(control, (_channel, event) => {
       if (event.type === 'persist_rules_changed') rules.invalidate(event.tenantId)
       if (event.type === 'users_changed') auth.users.invalidate(event.uid)
+      if (event.type === 'refs_changed') refs.invalidate()
     })
     const subscriber = await startSubscriber({
       url: mqttUrl,
@@ -133,6 +136,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
+      },
+      refsChanged() {
+        refs.invalidate()
+        bus.publish(control, { type: 'refs_changed' })
       },
       usersChanged(uid) {
         auth.users.invalidate(uid)

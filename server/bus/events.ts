@@ -42,7 +42,12 @@ export interface UsersChangedEvent {
   uid?: string
 }
 
-export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent | UsersChangedEvent
+/** Between instances only: tenants or plants changed, drop the cached topic → id mapping. */
+export interface RefsChangedEvent {
+  type: 'refs_changed'
+}
+
+export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent | UsersChangedEvent | RefsChangedEvent
 
 /** Channels are scoped by tenant and plant, so a subscriber only ever receives its own scope. */
 export function plantChannel(prefix: string, tenant: string, site: string): string {

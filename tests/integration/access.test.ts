@@ -30,7 +30,8 @@ async function call(who: Caller | null, method: string, path: string, body?: unk
     body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : null, text, headers: res.headers }
+  const json = res.headers.get('content-type')?.includes('json') && text
+  return { status: res.status, body: json ? JSON.parse(text) : null, text, headers: res.headers }
 }
 const get = (who: Caller | null, path: string) => call(who, 'GET', path)
 
@@ -93,6 +94,17 @@ describe('authentication', () => {
     const res = await get(stranger, '/api/sites')
     expect(res.status).toBe(403)
     expect(res.body.data.code).toBe('NO_ACCESS')
+  })
+
+  it('serves the OpenAPI document and its docs page without a token', async () => {
+    const doc = await get(null, '/api/openapi.json')
+    expect(doc.status).toBe(200)
+    expect(doc.body.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.body.paths)).toContain('/api/telemetry/{site}/{plcId}')
+    const page = await get(null, '/api/docs')
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(page.text).toContain('/api/openapi.json')
+    expect((await fetch(`${server.url}/_swagger/swagger-ui-bundle.js`)).status).toBe(200)
   })
 
   it('serves the sign-in configuration without a token', async () => {

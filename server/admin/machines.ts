@@ -1,0 +1,61 @@
+import type { SqlClient } from '../db/client'
+import type { ReadScope } from '../queries/scope'
+import { epochMs, sqlParams } from '../queries/sql'
+import type { MachineJson } from './machine-schemas'
+import { toPage, type Page, type PageRequest } from './page'
+import { afterKey, scopeClauses, whereAll } from './sql'
+
+export interface MachineFilter {
+  site?: string
+  status?: MachineJson['status']
+}
+
+const SELECT = `select c.plc_id as "plcId", c.name, c.status, p.slug as site, t.slug as tenant, g.thing_name as "gatewayId",
+    ${epochMs('c.created_at')} as "createdAt",
+    (select ${epochMs('max(s.ts)')} from plc_state s where s.plc_id = c.id) as "lastValueAt"
+  from plcs c join plants p on p.id = c.plant_id join tenants t on t.id = c.tenant_id
+  left join gateways g on g.id = c.gateway_id`
+
+/** The machines (PLCs) in the caller's scope, by tenant, site and PLC id; e.g. the pending ones to approve. */
+export async function listMachines(sql: SqlClient, scope: ReadScope, filter: MachineFilter, page: PageRequest): Promise<Page<MachineJson>> {
+  const { p, values } = sqlParams()
+  const where = scopeClauses(scope, p, { tenantId: 'c.tenant_id', tenantSlug: 't.slug', plantId: 'c.plant_id' })
+  if (filter.site) where.push(`p.slug = ${p(filter.site)}`)
+  if (filter.status) where.push(`c.status = ${p(filter.status)}`)
+  where.push(...afterKey(['t.slug', 'p.slug', 'c.plc_id'], page.after, p))
+  const rows = await sql.query<MachineJson>(`${SELECT} ${whereAll(where)} order by t.slug, p.slug, c.plc_id limit ${p(page.limit + 1)}`, values)
+  return toPage(rows, page.limit, r => [r.tenant, r.site, r.plcId], r => r)
+}
+
+async function getMachine(sql: SqlClient, id: string): Promise<MachineJson> {
+  const [row] = await sql.query<MachineJson>(`${SELECT} where c.id = $1`, [id])
+  return row!
+}
+
+/** Approves (active) or rejects a machine; a name given with it replaces the current one. */
+export async function setMachineStatus(sql: SqlClient, id: string, status: 'active' | 'rejected', name?: string): Promise<MachineJson> {
+  await sql.query('update plcs set status = $2, name = coalesce($3, name) where id = $1', [id, status, name ?? null])
+  return getMachine(sql, id)
+}
+
+/** Renames a machine; null clears the name. */
+export async function renameMachine(sql: SqlClient, id: string, name: string | null): Promise<MachineJson> {
+  await sql.query('update plcs set name = $2 where id = $1', [id, name])
+  return getMachine(sql, id)
+}
+
+export type ClaimOutcome = { outcome: 'claimed', machine: MachineJson } | { outcome: 'not_found' } | { outcome: 'not_pending' }
+
+/**
+ * Claims a pending machine of a plant by its claim code (`{gateway}/{plcId}`): the PLC must have sent
+ * through that gateway. Claiming makes it active, and names it if a name is given.
+ */
+export async function claimMachine(sql: SqlClient, plantId: string, code: { gatewayId: string, plcId: string }, name?: string): Promise<ClaimOutcome> {
+  const [found] = await sql.query<{ id: string }>(
+    `select c.id from plcs c join gateways g on g.id = c.gateway_id where c.plant_id = $1 and c.plc_id = $2 and g.thing_name = $3`,
+    [plantId, code.plcId, code.gatewayId])
+  if (!found) return { outcome: 'not_found' }
+  const claimed = await sql.query(
+    `update plcs set status = 'active', name = coalesce($2, name) where id = $1 and status = 'pending' returning id`, [found.id, name ?? null])
+  return claimed.length ? { outcome: 'claimed', machine: await getMachine(sql, found.id) } : { outcome: 'not_pending' }
+}

@@ -1,0 +1,12 @@
+import { deleteWidget } from '../../../../../admin/dashboards'
+import { WidgetParams } from '../../../../../admin/dashboard-schemas'
+
+/** Removes a widget from a dashboard. */
+export default defineEventHandler(async (event) => {
+  const ctx = requirePermission(event, 'dashboard:write')
+  const { dashboardId, widgetId } = await validParams(event, WidgetParams)
+  const { db } = await usePlatform()
+  const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
+  if (!(await deleteWidget(db.sql, dashboard.id, widgetId))) throw notFoundError('WIDGET_NOT_FOUND', 'Widget not found')
+  return noContent(event)
+})

@@ -1,0 +1,13 @@
+import { renameTenant } from '../../admin/tenants'
+import { TenantParams, TenantPatchBody } from '../../admin/tenant-schemas'
+
+/** Renames a tenant (platform admins only); its slug stays, it is in every topic. */
+export default defineEventHandler(async (event) => {
+  requirePermission(event, 'tenant:manage')
+  const { tenant } = await validParams(event, TenantParams)
+  const { name } = await validBody(event, TenantPatchBody)
+  const { db } = await usePlatform()
+  const renamed = await renameTenant(db.sql, tenant, name)
+  if (!renamed) throw notFoundError('TENANT_NOT_FOUND', `Tenant "${tenant}" not found`)
+  return renamed
+})
