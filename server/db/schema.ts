@@ -126,6 +126,21 @@ export const telemetryHourly = pgTable('telemetry_hourly', {
   last: doublePrecision('last')
 }, t => [primaryKey({ name: 'telemetry_hourly_pk', columns: [t.plcId, t.metric, t.hour] })])
 
+/**
+ * Per-minute aggregates of the values kept raw, maintained on ingest: chart buckets up to 15 minutes
+ * read these instead of aggregating up to 86,400 raw rows per day and metric.
+ */
+export const telemetryMinutely = pgTable('telemetry_minutely', {
+  tenantId: uuid('tenant_id').notNull(),
+  plcId: uuid('plc_id').notNull(),
+  metric: text('metric').notNull(),
+  minute: at('minute').notNull(),
+  count: bigint('count', { mode: 'number' }).notNull(),
+  sum: doublePrecision('sum'),
+  min: doublePrecision('min'),
+  max: doublePrecision('max')
+}, t => [primaryKey({ name: 'telemetry_minutely_pk', columns: [t.plcId, t.metric, t.minute] })])
+
 /** Keys of values kept only as hourly aggregates, so a redelivery is not counted twice. */
 export const hourlyKeys = pgTable('hourly_keys', {
   plcId: uuid('plc_id').notNull(),

@@ -72,8 +72,9 @@ create temp table if not exists ingest_points (
 ) on commit delete rows`
 
 // Values kept raw go to telemetry_events; values kept only hourly leave their key in hourly_keys. Only
-// rows that were new in either (not redeliveries) feed the hourly aggregates, all in one statement:
-// the rows a `both` insert returns are exactly those, so they need no join.
+// rows that were new in either (not redeliveries) feed the aggregates, all in one statement: the rows
+// a raw insert returns are exactly those, so they need no join. Raw rows also feed the per-minute
+// aggregates that short chart buckets read.
 const RAW_COLUMNS = `tenant_id, plc_id, metric, ts, value_num, value_bool, value_text, quality, unit, seq, key, received_at`
 const rawInsert = (mode: string) => `
   insert into telemetry_events (${RAW_COLUMNS})
@@ -81,10 +82,23 @@ const rawInsert = (mode: string) => `
   from ingest_points where mode = '${mode}' order by plc_id, metric, ts_ms, key
   on conflict do nothing`
 const NUM = (n: string, b: string) => `coalesce(${n}, case when ${b} then 1 when not ${b} then 0 end)`
+const RAW_RETURNING = `returning tenant_id, plc_id, metric, ts, ${NUM('value_num', 'value_bool')} as num`
 const INSERT_POINTS = `
 with raw_only as (${rawInsert('raw')}
+  ${RAW_RETURNING}
 ), raw_both as (${rawInsert('both')}
-  returning tenant_id, plc_id, metric, ts, ${NUM('value_num', 'value_bool')} as num
+  ${RAW_RETURNING}
+), minutely as (
+  insert into telemetry_minutely as m (tenant_id, plc_id, metric, minute, count, sum, min, max)
+  select tenant_id, plc_id, metric, date_trunc('minute', ts), count(*), sum(num), min(num), max(num)
+  from (select * from raw_only union all select * from raw_both) fresh_raw
+  group by tenant_id, plc_id, metric, date_trunc('minute', ts)
+  order by plc_id, metric, 4
+  on conflict (plc_id, metric, minute) do update set
+    count = m.count + excluded.count,
+    sum = case when m.sum is null then excluded.sum when excluded.sum is null then m.sum else m.sum + excluded.sum end,
+    min = least(m.min, excluded.min),
+    max = greatest(m.max, excluded.max)
 ), hourly_only as (
   insert into hourly_keys (plc_id, metric, ts, key)
   select plc_id, metric, to_timestamp(ts_ms / 1000.0), key from ingest_points where mode = 'hourly' order by plc_id, metric, ts_ms, key

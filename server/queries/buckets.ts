@@ -1,6 +1,7 @@
 /**
- * Bucket widths in seconds. Up to 15m they are computed from telemetry_events with date_bin; 1h and
- * wider come from telemetry_hourly (maintained on ingest), so long ranges never scan raw rows.
+ * Bucket widths in seconds. Up to 15m they come from telemetry_minutely (plus the raw rows of partial
+ * minutes at the ends); 1h and wider from telemetry_hourly. Both are maintained on ingest, so no range
+ * scans more than two minutes of raw rows.
  */
 export const BUCKETS = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '6h': 21_600, '1d': 86_400 } as const
 

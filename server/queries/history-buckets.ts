@@ -15,39 +15,32 @@ export interface BucketItem {
   count: number
 }
 
-// The same numeric reading of a value as telemetry_hourly keeps (ingest: booleans as 0/1).
-const NUM = 'coalesce(value_num, value_bool::int::float8)'
-// Averaged in numeric: a float8 sum depends on scan order, so a page read after a cursor could differ
-// from the same bucket read in one go in the last digits.
-const AVG = `avg(${NUM}::numeric)::float8`
-
 interface BucketRow extends BucketItem {
   ts_us: string
 }
 
+const MINUTE_MS = 60_000
+// The same numeric reading of a value as the aggregates keep (ingest: booleans as 0/1).
+const NUM = 'coalesce(value_num, value_bool::int::float8)'
+
 /**
  * Per (bucket start, metric) aggregates of one PLC, ordered by (bucket, metric) with a keyset cursor.
- * Widths up to 15m aggregate raw events in [from, to]; wider ones re-aggregate telemetry_hourly, whose
- * hours are counted whole when they overlap the range.
+ * Widths up to 15m combine the per-minute aggregates of the minutes wholly inside [from, to] with the
+ * raw rows of the partial minutes at either end, so they are exact and read at most two minutes of raw
+ * rows. Wider ones re-aggregate telemetry_hourly, whose hours are counted whole when they overlap.
  */
 export async function bucketHistory(db: Database, w: HistoryWindow, size: BucketSize): Promise<Page<BucketItem>> {
   const { p, values } = sqlParams()
   const width = `(${p(BUCKETS[size])}::int * interval '1 second')`
-  const hourly = isHourlyBucket(size)
-  const tsCol = hourly ? 'hour' : 'ts'
-  const where = [`tenant_id = ${p(w.plc.tenantId)}`, `plc_id = ${p(w.plc.id)}`, `${tsCol} <= ${fromMs(p(w.to))}`]
-  where.push(hourly ? `hour > ${fromMs(p(w.from))} - interval '1 hour'` : `ts >= ${fromMs(p(w.from))}`)
-  if (w.metrics) where.push(`metric = any(${p(w.metrics)}::text[])`)
-  // Rows before the cursor's bucket cannot change the buckets still to come.
-  if (w.cursor) where.push(`${tsCol} >= ${fromUs(p(w.cursor.tsUs))}`)
-  const aggregates = hourly
-    ? `sum(sum) / nullif(sum(count), 0) as avg, min(min) as min, max(max) as max, sum(count)::float8 as count`
-    : `${AVG} as avg, min(${NUM}) as min, max(${NUM}) as max, count(*)::float8 as count`
+  const source = isHourlyBucket(size) ? hourlyPoints(w, p) : minutePoints(w, p)
+  // Averaged in numeric: a float8 sum depends on scan order, so a page read after a cursor could differ
+  // from the same bucket read in one go in the last digits.
   const after = w.cursor ? `where (b, metric) > (${fromUs(p(w.cursor.tsUs))}, ${p(w.cursor.metric)})` : ''
   const rows = await db.sql.query<BucketRow>(
     `select ${epochMs('b')} as ts, ${epochUs('b')} as ts_us, metric, avg, min, max, count from (
-       select date_bin(${width}, ${tsCol}, timestamptz 'epoch') as b, metric, ${aggregates}
-       from ${hourly ? 'telemetry_hourly' : 'telemetry_events'} where ${where.join(' and ')}
+       select date_bin(${width}, t, timestamptz 'epoch') as b, metric,
+              (sum(s::numeric) / nullif(sum(c), 0))::float8 as avg, min(mn) as min, max(mx) as max, sum(c)::float8 as count
+       from (${source}) points
        group by 1, 2
      ) g ${after}
      order by b, metric limit ${p(w.limit + 1)}::int`,
@@ -58,4 +51,32 @@ export async function bucketHistory(db: Database, w: HistoryWindow, size: Bucket
     items: page.map(({ ts_us: _us, ...item }) => item),
     nextCursor: rows.length > w.limit && last ? encodeCursor({ bucket: size, tsUs: last.ts_us, metric: last.metric }) : null
   }
+}
+
+type Param = (value: unknown) => string
+
+/** Conditions every source shares: the PLC, the metrics, and rows before the cursor's bucket left out. */
+function common(w: HistoryWindow, p: Param, tsCol: string): string[] {
+  const where = [`tenant_id = ${p(w.plc.tenantId)}`, `plc_id = ${p(w.plc.id)}`]
+  if (w.metrics) where.push(`metric = any(${p(w.metrics)}::text[])`)
+  // Rows before the cursor's bucket cannot change the buckets still to come.
+  if (w.cursor) where.push(`${tsCol} >= ${fromUs(p(w.cursor.tsUs))}`)
+  return where
+}
+
+function hourlyPoints(w: HistoryWindow, p: Param): string {
+  const where = [...common(w, p, 'hour'), `hour <= ${fromMs(p(w.to))}`, `hour > ${fromMs(p(w.from))} - interval '1 hour'`]
+  return `select hour as t, metric, count::float8 as c, sum as s, min as mn, max as mx from telemetry_hourly where ${where.join(' and ')}`
+}
+
+// Minutes [lo, hi) lie wholly inside [from, to] (`to` inclusive, in ms); raw rows cover [from, lo) and [hi, to].
+function minutePoints(w: HistoryWindow, p: Param): string {
+  const lo = Math.ceil(w.from / MINUTE_MS) * MINUTE_MS
+  const hi = Math.max(lo, Math.floor(w.to / MINUTE_MS) * MINUTE_MS)
+  const [from, to, loTs, hiTs] = [w.from, w.to, lo, hi].map(ms => fromMs(p(ms)))
+  const minutes = [...common(w, p, 'minute'), `minute >= ${loTs}`, `minute < ${hiTs}`]
+  const edges = [...common(w, p, 'ts'), `ts <= ${to}`, `((ts >= ${from} and ts < ${loTs}) or ts >= ${hiTs})`]
+  return `select minute as t, metric, count::float8 as c, sum as s, min as mn, max as mx from telemetry_minutely where ${minutes.join(' and ')}
+    union all
+    select ts, metric, 1, ${NUM}, ${NUM}, ${NUM} from telemetry_events where ${edges.join(' and ')}`
 }

@@ -215,6 +215,13 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
       { metric: 'm_both', count: 3, sum: 6, min: 1, max: 3, first: 1, last: 3 },
       { metric: 'm_hourly', count: 3, sum: 60, min: 10, max: 30, first: 10, last: 30 }
     ])
+    // Per-minute aggregates follow the raw rows (what short chart buckets read), redelivery counted once.
+    const minutely = await q<{ metric: string, count: number, sum: number, min: number, max: number }>(
+      `select metric, sum(count)::int as count, sum(sum) as sum, min(min) as min, max(max) as max from telemetry_minutely m join plcs p on p.id = m.plc_id where p.plc_id = 'modes-m1' group by metric order by metric`)
+    expect(minutely).toEqual([
+      { metric: 'm_both', count: 3, sum: 6, min: 1, max: 3 },
+      { metric: 'm_raw', count: 3, sum: 6, min: 1, max: 3 }
+    ])
     const state = await q<{ metric: string, value_num: number }>(`select metric, value_num from plc_state s join plcs p on p.id = s.plc_id where p.plc_id = 'modes-m1' order by metric`)
     expect(state.map(s => s.metric)).toEqual(['m_both', 'm_hourly', 'm_none', 'm_raw'])
   })

@@ -18,10 +18,10 @@ export function createSigningKey(kid: string): SigningKey {
   }
 }
 
-/** Serves `{kid: certificate}` like Google's securetoken endpoint; returns its URL. */
+/** Serves `{kid: certificate}` like Google's securetoken endpoint (cacheable for an hour, as Google's is); returns its URL. */
 export async function serveCertificates(keys: SigningKey[]): Promise<{ url: string, server: Server }> {
   const body = JSON.stringify(Object.fromEntries(keys.map(k => [k.kid, k.certPem])))
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body))
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }).end(body))
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server }
 }
