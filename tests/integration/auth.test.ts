@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateToken } from '../../server/auth/authenticate'
 import { DEMO_USERS } from '../../server/auth/demo-users'
 import { createPlant, startTestPlatform, type TestPlatform } from '../support/platform'
-import { createUser, newAccount, signIn } from '../support/auth'
+import { spawnSync } from 'node:child_process'
+import postgres from 'postgres'
+import { createUser, emulatorHost, newAccount, signIn } from '../support/auth'
+import { createTestDatabase, uniqueId } from '../support/services'
 
 // Token → access context through the real Firebase Auth emulator and the users table.
 
@@ -67,5 +70,28 @@ describe('authenticateToken', () => {
     await t.platform.db.sql.query(`update users set role = 'manager' where email = $1`, [u.email])
     t.platform.usersChanged(u.uid)
     expect((await authenticateToken(t.platform, u.token)).role).toBe('manager')
+  })
+})
+
+describe('npm run admin:create', () => {
+  it('makes a platform admin who can sign in with the password given', async () => {
+    const email = `${uniqueId('boot')}@test.local`
+    const db = await createTestDatabase()
+    try {
+      const env = { ...process.env, DATABASE_URL: db.url, FIREBASE_AUTH_EMULATOR_HOST: emulatorHost(), NODE_ENV: 'development' }
+      const migrate = spawnSync('npx', ['tsx', 'scripts/migrate.ts'], { env, encoding: 'utf8' })
+      expect(migrate.status, migrate.stderr).toBe(0)
+      const run = spawnSync('npx', ['tsx', 'scripts/create-admin.ts', '--email', email, '--password', 'bootstrap-pass'], { env, encoding: 'utf8' })
+      expect(run.status, run.stderr).toBe(0)
+      expect(run.stdout).toContain(`${email} is a platform admin`)
+      expect(await signIn(email, 'bootstrap-pass')).toMatch(/^ey/)
+      const sql = postgres(db.url, { max: 1, onnotice: () => {} })
+      const [row] = await sql`select platform_admin, tenant_id from users where email = ${email}`
+      await sql.end()
+      expect(row).toEqual({ platform_admin: true, tenant_id: null })
+      expect(spawnSync('npx', ['tsx', 'scripts/create-admin.ts'], { env, encoding: 'utf8' }).status).toBe(2)
+    } finally {
+      await db.drop()
+    }
   })
 })
