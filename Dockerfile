@@ -8,6 +8,8 @@ COPY . .
 RUN npm run build
 
 FROM node:20-bookworm-slim
+# Production mode refuses the Auth emulator: run with FIREBASE_PROJECT_ID (and FIREBASE_API_KEY,
+# GOOGLE_APPLICATION_CREDENTIALS for user management), DATABASE_URL, MQTT_URL and REDIS_URL.
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MIGRATIONS_DIR=/app/drizzle DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/.output ./.output
