@@ -1,8 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { Platform } from './platform'
+import type { RealtimeStats } from './realtime/hub'
 
 /** The JSON of seed 000's /metrics, plus what operators need to see the ingest at work. */
-export async function metricsReport(p: Platform) {
+export async function metricsReport(p: Platform, live: RealtimeStats) {
   const now = Date.now()
   const s = p.stats
   const rates = s.rates(now)
@@ -13,7 +14,7 @@ export async function metricsReport(p: Platform) {
     mqttMessagesReceived: s.received,
     mqttMessagesProcessed: s.processed,
     mqttMessagesFailed: s.failed,
-    wsConnections: 0,
+    wsConnections: live.connections,
     uptime: now - p.startedAt,
     lastMessage: s.lastMessageAt,
     mqttConnected: p.subscriber.isConnected(),
@@ -27,7 +28,8 @@ export async function metricsReport(p: Platform) {
     averageBatchSize: s.batchSizes.length ? Math.round(s.batchSizes.reduce((a, b) => a + b, 0) / s.batchSizes.length) : 0,
     batchRetries: s.retries,
     deadLetters: Object.fromEntries(s.deadLetters),
-    gatewaysOffline: offline
+    gatewaysOffline: offline,
+    liveStream: live
   }
 }
 
@@ -49,7 +51,10 @@ const METRICS: Record<string, Metric> = {
   ingest_batch_size_avg: { help: 'Average messages per batch over the last 1024 batches', type: 'gauge', value: m => m.averageBatchSize },
   ingest_batch_retries_total: { help: 'Batch writes retried after a transient failure', type: 'counter', value: m => m.batchRetries },
   gateways_offline: { help: 'Gateways currently offline', type: 'gauge', value: m => m.gatewaysOffline },
-  ws_connections: { help: 'Open WebSocket connections', type: 'gauge', value: m => m.wsConnections },
+  ws_connections: { help: 'Open live-stream connections (WebSocket and SSE)', type: 'gauge', value: m => m.wsConnections },
+  live_coalesced_values_total: { help: 'Telemetry values replaced by newer ones for congested live clients', type: 'counter', value: m => m.liveStream.coalesced },
+  live_dropped_total: { help: 'Live values/events never delivered (client closed or disconnected)', type: 'counter', value: m => m.liveStream.dropped },
+  live_disconnected_slow_total: { help: 'Live clients disconnected for reading too slowly', type: 'counter', value: m => m.liveStream.disconnectedSlow },
   ingest_tenant_messages_per_second: { help: 'Messages stored per second per tenant', type: 'gauge', value: () => null, labelled: m => m.messagesPerSecondByTenant, label: 'tenant' },
   dead_letters_total: { help: 'Messages dead-lettered, by reason', type: 'counter', value: () => null, labelled: m => m.deadLetters, label: 'reason' }
 }

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client'
+import { realtimeStats } from '../realtime/realtime'
 import { createPrometheusRegistry, metricsReport, type MetricsReport } from '../metrics-report'
 
 let registry: Registry | undefined
@@ -6,7 +7,7 @@ let latest: MetricsReport | undefined
 
 /** Seed 000's JSON metrics; Prometheus text with `Accept: text/plain` or `?format=prometheus`. */
 export default defineEventHandler(async (event) => {
-  const report = await metricsReport(await usePlatform())
+  const report = await metricsReport(await usePlatform(), realtimeStats())
   const format = getQuery(event).format
   const accept = getHeader(event, 'accept') ?? ''
   if (format === 'prometheus' || (format === undefined && accept.includes('text/plain'))) {
