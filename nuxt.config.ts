@@ -2,7 +2,12 @@
 import { fileURLToPath } from 'node:url'
 
 export default defineNuxtConfig({
-  modules: ['@nuxt/eslint', 'nuxt-security'],
+  // UI kit: PrimeVue 4 (styled mode, Aura preset). Chosen over Nuxt UI 3 because it runs fully offline
+  // with nothing extra: no Tailwind toolchain, no @nuxt/fonts download at build time and no Iconify API
+  // at run time (icons are the local primeicons font); its components are imported on use, so a page
+  // ships only what it renders. It has the data widgets an operator UI needs (DataTable, Select,
+  // Tag, Toast, Dialog) with keyboard and ARIA support built in.
+  modules: ['@nuxt/eslint', 'nuxt-security', '@pinia/nuxt', '@nuxtjs/i18n', '@primevue/nuxt-module'],
   // A control-room app behind a sign-in: every page renders in the browser with the user's token.
   ssr: false,
   devtools: { enabled: false },
@@ -12,6 +17,7 @@ export default defineNuxtConfig({
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }]
     }
   },
+  css: ['primeicons/primeicons.css', '~/assets/css/app.css'],
   future: { compatibilityVersion: 3 },
   compatibilityDate: '2025-07-15',
   nitro: {
@@ -25,6 +31,22 @@ export default defineNuxtConfig({
   telemetry: false,
   eslint: {
     config: { stylistic: { commaDangle: 'never', braceStyle: '1tbs' } }
+  },
+  i18n: {
+    // Same URLs in both languages (the app sits behind a sign-in; nothing to index).
+    strategy: 'no_prefix',
+    defaultLocale: 'en',
+    locales: [
+      { code: 'en', language: 'en-US', name: 'English', file: 'en.json' },
+      { code: 'es', language: 'es-ES', name: 'Español', file: 'es.json' }
+    ],
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'pt_lang', redirectOn: 'root', fallbackLocale: 'en', alwaysRedirect: false },
+    bundle: { optimizeTranslationDirective: false }
+  },
+  primevue: {
+    importTheme: { from: '~/assets/theme.ts', as: 'AppTheme' },
+    // Editor and Chart wrap quill and chart.js, which are not installed (charts are ECharts).
+    components: { exclude: ['Editor', 'Chart'] }
   },
   security: {
     headers: {

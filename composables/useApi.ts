@@ -14,3 +14,9 @@ export function useApi() {
     }
   })
 }
+
+/** The server's own message of a failed call (`{statusCode, message}`), else the error's. */
+export function apiErrorMessage(err: unknown): string {
+  const e = err as { data?: { message?: unknown }, message?: string }
+  return typeof e.data?.message === 'string' ? e.data.message : e.message ?? String(err)
+}
