@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CALLERS, errorOf, shapeA, startAdminApi, type AdminApi, type Caller, type ErrorBody, type Reply } from '../support/admin-api'
+import { CALLERS, errorOf, expectRoleMatrix, walkPages, shapeA, startAdminApi, type AdminApi, type Caller, type ErrorBody, type Reply } from '../support/admin-api'
 import { signIn } from '../support/auth'
 import { waitFor } from '../support/services'
 
@@ -69,27 +69,6 @@ afterAll(async () => {
   await api?.stop()
 })
 
-async function walk<T>(who: Caller, path: string): Promise<T[][]> {
-  const sep = path.includes('?') ? '&' : '?'
-  const pages: T[][] = []
-  let cursor: string | null = null
-  do {
-    const page: { items: T[], nextCursor: string | null } = await api.expectStatus(200, who, 'GET', `${path}${cursor ? `${sep}cursor=${cursor}` : ''}`)
-    pages.push(page.items)
-    cursor = page.nextCursor
-  } while (cursor && pages.length < 500)
-  return pages
-}
-
-async function expectRoleMatrix(routes: [string, string, unknown][], allowed: Caller[]) {
-  for (const who of CALLERS) {
-    for (const [method, path, body] of routes) {
-      const { status: code, body: reply } = await api.call(who, method, path, body)
-      expect(code, `${who} ${method} ${path}: ${JSON.stringify(reply)}`).toBe(allowed.includes(who) ? 422 : 403)
-    }
-  }
-}
-
 async function expectFields(who: Caller, cases: [string, string, unknown, string][]) {
   for (const [method, path, body, field] of cases) {
     const error = await api.expectStatus<ErrorBody>(422, who, method, path, body)
@@ -104,7 +83,7 @@ function expectLikeMissing(real: Reply, fake: Reply, realName: string, fakeName:
 
 describe('gateways', () => {
   it('lists gateways with status, last seen time and health, filtered and page by page', async () => {
-    const all = (await walk<{ gatewayId: string, site: string, tenant: string }>('admin', '/api/gateways?limit=1')).flat()
+    const all = (await walkPages<{ gatewayId: string, site: string, tenant: string }>(api, 'admin', '/api/gateways?limit=1')).flat()
     expect(all.map(g => `${g.site}/${g.gatewayId}`)).toEqual([...new Set(all.map(g => `${g.site}/${g.gatewayId}`))].sort())
     const gw1 = all.find(g => g.gatewayId === GW_1)
     expect(gw1).toMatchObject({
@@ -120,7 +99,7 @@ describe('gateways', () => {
     expect(online.items.map((g: { gatewayId: string }) => g.gatewayId)).toContain(GW_1)
     expect(online.items.every((g: { status: string, site: string }) => g.status === 'online' && g.site === 'planta-1')).toBe(true)
     // The demo operator sees planta-1 only.
-    const seen = (await walk<{ site: string }>('operator', '/api/gateways')).flat()
+    const seen = (await walkPages<{ site: string }>(api, 'operator', '/api/gateways')).flat()
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.every(g => g.site === 'planta-1')).toBe(true)
   })
@@ -128,7 +107,7 @@ describe('gateways', () => {
   it('shows one gateway with its PLCs and its status history, newest first, page by page', async () => {
     const gw = await api.expectStatus(200, 'operator', 'GET', `/api/gateways/${GW_1}`)
     expect(gw).toMatchObject({ gatewayId: GW_1, status: 'online', plcs: [{ plcId: PLC_1, site: 'planta-1', name: null, status: 'pending' }] })
-    const pages = await walk<{ status: string, reason: string | null, at: number }>('viewer', `/api/gateways/${GW_1}/status-history?limit=1`)
+    const pages = await walkPages<{ status: string, reason: string | null, at: number }>(api, 'viewer', `/api/gateways/${GW_1}/status-history?limit=1`)
     const history = pages.flat()
     expect(pages.length).toBe(3)
     expect(history.map(h => h.status)).toEqual(['online', 'offline', 'online'])
@@ -158,7 +137,7 @@ describe('gateways', () => {
   })
 
   it('lets admins write gateways and every role read them (role × route)', async () => {
-    await expectRoleMatrix([['PATCH', `/api/gateways/${GW_1}`, {}]], ['admin', 'otherAdmin', 'platform'])
+    await expectRoleMatrix(api, [['PATCH', `/api/gateways/${GW_1}`, {}]], ['admin', 'otherAdmin', 'platform'])
     for (const who of CALLERS) await api.expectStatus(200, who, 'GET', '/api/gateways')
   })
 
@@ -166,7 +145,7 @@ describe('gateways', () => {
     for (const [method, suffix, body] of [['GET', '', undefined], ['GET', '/status-history', undefined], ['PATCH', '', { name: 'mine' }]] as const) {
       expectLikeMissing(await api.call('otherAdmin', method, `/api/gateways/${GW_1}${suffix}`, body), await api.call('otherAdmin', method, `/api/gateways/nowhere${suffix}`, body), GW_1, 'nowhere')
     }
-    const listed = (await walk('otherAdmin', '/api/gateways')).flat()
+    const listed = (await walkPages(api, 'otherAdmin', '/api/gateways')).flat()
     expect(JSON.stringify(listed)).not.toMatch(/granix|planta-1|planta-2/)
     expect(JSON.stringify(listed)).toContain(GW_NORTE)
     const [gw] = await api.sql`select name from gateways where thing_name = ${GW_1}`
@@ -176,7 +155,7 @@ describe('gateways', () => {
 
 describe('machines', () => {
   it('lists pending machines, approves, rejects and renames them', async () => {
-    const pending = (await walk<{ plcId: string, status: string }>('manager', '/api/machines?status=pending&limit=1')).flat()
+    const pending = (await walkPages<{ plcId: string, status: string }>(api, 'manager', '/api/machines?status=pending&limit=1')).flat()
     expect(pending.every(m => m.status === 'pending')).toBe(true)
     expect(pending.find(m => m.plcId === PLC_1)).toMatchObject({ site: 'planta-1', tenant: 'granix', gatewayId: GW_1, name: null, lastValueAt: expect.any(Number) })
 
@@ -189,7 +168,7 @@ describe('machines', () => {
     expect(await api.expectStatus(200, 'platform', 'POST', `/api/machines/planta-2/${PLC_2}/approve?tenant=granix`)).toMatchObject({ status: 'active' })
     expect(await api.expectStatus(200, 'manager', 'PATCH', `/api/machines/planta-1/${PLC_1}`, { name: 'Press one' })).toMatchObject({ name: 'Press one' })
     expect(await api.expectStatus(200, 'manager', 'PATCH', `/api/machines/planta-1/${PLC_1}`, { name: null })).toMatchObject({ name: null })
-    const operatorView = (await walk<{ site: string }>('operator', '/api/machines')).flat()
+    const operatorView = (await walkPages<{ site: string }>(api, 'operator', '/api/machines')).flat()
     expect(operatorView.every(m => m.site === 'planta-1')).toBe(true)
   })
 
@@ -229,7 +208,7 @@ describe('machines', () => {
   })
 
   it('lets admins and managers manage machines, and nobody else (role × route)', async () => {
-    await expectRoleMatrix([
+    await expectRoleMatrix(api, [
       ['POST', `/api/machines/planta-1/${PLC_1}/approve`, { name: 5 }],
       ['POST', `/api/machines/planta-1/${'x'.repeat(200)}/reject`, undefined],
       ['POST', '/api/machines/claim', {}],
@@ -247,7 +226,7 @@ describe('machines', () => {
     expectLikeMissing(
       await api.call('otherAdmin', 'POST', '/api/machines/claim', { claimCode: `${GW_1}/${PLC_1}`, site: 'planta-1' }),
       await api.call('otherAdmin', 'POST', '/api/machines/claim', { claimCode: `${GW_1}/${PLC_1}`, site: 'nowhere' }), 'planta-1', 'nowhere')
-    const listed = (await walk('otherAdmin', '/api/machines')).flat()
+    const listed = (await walkPages(api, 'otherAdmin', '/api/machines')).flat()
     expect(JSON.stringify(listed)).not.toMatch(/granix|planta-1|planta-2/)
     expect(JSON.stringify(listed)).toContain(PLC_NORTE)
     const [after] = await api.sql`select status, name from plcs where plc_id = ${PLC_1}`
@@ -257,7 +236,7 @@ describe('machines', () => {
 
 describe('dead letters', () => {
   it('lists a tenant\'s dead letters newest first, page by page, filtered by reason', async () => {
-    const all = (await walk<DeadLetter>('admin', '/api/dead-letters?limit=1')).flat()
+    const all = (await walkPages<DeadLetter>(api, 'admin', '/api/dead-letters?limit=1')).flat()
     const ids = all.map(d => d.id)
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => b - a))
     expect(ids).toEqual(expect.arrayContaining([letters.json, letters.encoding, letters.plant]))
@@ -270,7 +249,7 @@ describe('dead letters', () => {
   })
 
   it('shows platform admins the dead letters of unknown tenants too', async () => {
-    const all = (await walk<DeadLetter>('platform', '/api/dead-letters?limit=100')).flat()
+    const all = (await walkPages<DeadLetter>(api, 'platform', '/api/dead-letters?limit=100')).flat()
     expect(all.map(d => d.id)).toEqual(expect.arrayContaining([letters.json, letters.tenant, letters.other]))
     const unknown = await api.expectStatus(200, 'platform', 'GET', `/api/dead-letters?tenant=${UNKNOWN_TENANT}`)
     expect(unknown.items).toEqual([expect.objectContaining({ id: letters.tenant, tenant: UNKNOWN_TENANT, knownTenant: false, reason: 'unknown_tenant' })])
@@ -309,7 +288,7 @@ describe('dead letters', () => {
   })
 
   it('is for admins only (role × route)', async () => {
-    await expectRoleMatrix([
+    await expectRoleMatrix(api, [
       ['GET', '/api/dead-letters?limit=0', undefined],
       ['GET', '/api/dead-letters/abc', undefined],
       ['POST', '/api/dead-letters/replay', {}]
@@ -320,7 +299,7 @@ describe('dead letters', () => {
     const fake = 999999999
     expectLikeMissing(await api.call('otherAdmin', 'GET', `/api/dead-letters/${letters.json}`), await api.call('otherAdmin', 'GET', `/api/dead-letters/${fake}`), String(letters.json), String(fake))
     expect(await api.expectStatus(200, 'otherAdmin', 'POST', '/api/dead-letters/replay', { ids: [letters.json, letters.encoding] })).toEqual({ replayed: 0, stored: 0, notFound: 2 })
-    const listed = (await walk<DeadLetter>('otherAdmin', '/api/dead-letters')).flat()
+    const listed = (await walkPages<DeadLetter>(api, 'otherAdmin', '/api/dead-letters')).flat()
     expect(listed.map(d => d.id)).toContain(letters.other)
     expect(JSON.stringify(listed)).not.toMatch(/granix|planta-1|nope-/)
     const [json] = await api.sql`select replay_count from dead_letters where id = ${letters.json}`

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CALLERS, errorOf, startAdminApi, type AdminApi, type Caller, type ErrorBody, type Reply } from '../support/admin-api'
+import { errorOf, expectRoleMatrix, walkPages, startAdminApi, type AdminApi, type Caller, type ErrorBody, type Reply } from '../support/admin-api'
 import { emulatorHost, signIn } from '../support/auth'
 import { waitFor } from '../support/services'
 
@@ -19,29 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.stop()
 })
-
-/** Every page of a list, following nextCursor. */
-async function walk<T>(who: Caller, path: string): Promise<T[][]> {
-  const sep = path.includes('?') ? '&' : '?'
-  const pages: T[][] = []
-  let cursor: string | null = null
-  do {
-    const page: { items: T[], nextCursor: string | null } = await api.expectStatus(200, who, 'GET', `${path}${cursor ? `${sep}cursor=${cursor}` : ''}`)
-    pages.push(page.items)
-    cursor = page.nextCursor
-  } while (cursor && pages.length < 100)
-  return pages
-}
-
-/** Role × route, side-effect free: permission comes before validation, so an invalid request gets 403 or 422. */
-async function expectRoleMatrix(routes: [string, string, unknown][], allowed: Caller[]) {
-  for (const who of CALLERS) {
-    for (const [method, path, body] of routes) {
-      const { status, body: reply } = await api.call(who, method, path, body)
-      expect(status, `${who} ${method} ${path}: ${JSON.stringify(reply)}`).toBe(allowed.includes(who) ? 422 : 403)
-    }
-  }
-}
 
 async function expectFields(who: Caller, cases: [string, string, unknown, string][]) {
   for (const [method, path, body, field] of cases) {
@@ -64,7 +41,7 @@ describe('tenants (platform admins)', () => {
     expect(created).toMatchObject({ tenant: slug, name: 'Test tenant', plants: 0, users: 0 })
     expect((await api.expectStatus<ErrorBody>(409, 'platform', 'POST', '/api/tenants', { tenant: slug, name: 'again' })).data.code).toBe('TENANT_EXISTS')
 
-    const pages = await walk<{ tenant: string, plants: number }>('platform', '/api/tenants?limit=1')
+    const pages = await walkPages<{ tenant: string, plants: number }>(api, 'platform', '/api/tenants?limit=1')
     const all = pages.flat()
     expect(pages.every(p => p.length <= 1)).toBe(true)
     expect(all.map(t => t.tenant)).toEqual([...new Set(all.map(t => t.tenant))].sort())
@@ -101,7 +78,7 @@ describe('tenants (platform admins)', () => {
   })
 
   it('is for platform admins only (role × route)', async () => {
-    await expectRoleMatrix([
+    await expectRoleMatrix(api, [
       ['GET', '/api/tenants?limit=0', undefined],
       ['POST', '/api/tenants', {}],
       ['PATCH', '/api/tenants/granix', {}],
@@ -118,7 +95,7 @@ describe('plants', () => {
     expect(created).toMatchObject({ site, name: 'New plant', province: 'ba', tenant: 'granix', gateways: 0, machines: 0, pendingMachines: 0 })
     expect((await api.expectStatus<ErrorBody>(409, 'admin', 'POST', '/api/plants', { province: 'ba', slug: site, name: 'again' })).data.code).toBe('SITE_EXISTS')
 
-    const sites = async (who: Caller) => (await walk<{ site: string, tenant: string }>(who, '/api/plants?limit=2')).flat().map(p => `${p.tenant}/${p.site}`)
+    const sites = async (who: Caller) => (await walkPages<{ site: string, tenant: string }>(api, who, '/api/plants?limit=2')).flat().map(p => `${p.tenant}/${p.site}`)
     expect(await sites('viewer')).toEqual(['granix/planta-1', 'granix/planta-2', `granix/${site}`].sort())
     expect(await sites('operator')).toEqual(['granix/planta-1'])
     expect(await sites('otherAdmin')).toEqual(['other/planta-norte'])
@@ -173,7 +150,7 @@ describe('plants', () => {
   })
 
   it('lets admins write plants, and nobody else (role × route)', async () => {
-    await expectRoleMatrix([
+    await expectRoleMatrix(api, [
       ['POST', '/api/plants', {}],
       ['PATCH', '/api/plants/planta-1', {}],
       ['DELETE', '/api/plants/planta-1?force=maybe', undefined]
@@ -236,7 +213,7 @@ describe('users', () => {
   })
 
   it('lists a tenant\'s users page by page, never platform admins or other tenants\' users', async () => {
-    const pages = await walk<{ email: string, tenant: string }>('admin', '/api/users?limit=2')
+    const pages = await walkPages<{ email: string, tenant: string }>(api, 'admin', '/api/users?limit=2')
     const emails = pages.flat().map(u => u.email)
     expect(emails).toEqual(expect.arrayContaining(['admin@demo.local', 'manager@demo.local', 'operator@demo.local', 'viewer@demo.local']))
     expect(emails).toEqual([...new Set(emails)].sort())
@@ -246,7 +223,7 @@ describe('users', () => {
     expect(operator).toMatchObject({ role: 'plant_operator', plants: ['planta-1'] })
     expect((await api.expectStatus(200, 'admin', 'GET', '/api/users?role=viewer')).items.every((u: { role: string }) => u.role === 'viewer')).toBe(true)
 
-    const everyone = (await walk<{ email: string }>('platform', '/api/users?limit=50')).flat().map(u => u.email)
+    const everyone = (await walkPages<{ email: string }>(api, 'platform', '/api/users?limit=50')).flat().map(u => u.email)
     expect(everyone).toEqual(expect.arrayContaining(['platform@demo.local', 'admin@other.local', 'admin@demo.local']))
     const other = await api.expectStatus(200, 'platform', 'GET', '/api/users?tenant=other')
     expect(other.items.map((u: { email: string }) => u.email)).toEqual(['admin@other.local'])
@@ -288,7 +265,7 @@ describe('users', () => {
   })
 
   it('lets admins manage users, and nobody else (role × route)', async () => {
-    await expectRoleMatrix([
+    await expectRoleMatrix(api, [
       ['GET', '/api/users?limit=0', undefined],
       ['POST', '/api/users', {}],
       ['PATCH', '/api/users/not-a-uuid', {}],

@@ -107,3 +107,26 @@ export function shapeA(site: string, gatewayId: string, plcId: string, value = 1
     }
   }
 }
+
+/** Every page of a list, following nextCursor. */
+export async function walkPages<T>(api: AdminApi, who: Caller, path: string): Promise<T[][]> {
+  const sep = path.includes('?') ? '&' : '?'
+  const pages: T[][] = []
+  let cursor: string | null = null
+  do {
+    const page: { items: T[], nextCursor: string | null } = await api.expectStatus(200, who, 'GET', `${path}${cursor ? `${sep}cursor=${cursor}` : ''}`)
+    pages.push(page.items)
+    cursor = page.nextCursor
+  } while (cursor && pages.length < 500)
+  return pages
+}
+
+/** Role × route, side-effect free: permission comes before validation, so an invalid request gets 403 or 422. */
+export async function expectRoleMatrix(api: AdminApi, routes: [string, string, unknown][], allowed: Caller[]) {
+  for (const who of CALLERS) {
+    for (const [method, path, body] of routes) {
+      const { status, body: reply } = await api.call(who, method, path, body)
+      expect(status, `${who} ${method} ${path}: ${JSON.stringify(reply)}`).toBe(allowed.includes(who) ? 422 : 403)
+    }
+  }
+}
