@@ -51,7 +51,8 @@ test.describe('PLC dashboard', () => {
 
     const level = page.getByTestId('widget-level')
     await expect(level).toHaveAttribute('data-stale', 'true')
-    const value = 40 + Math.round(Math.random() * 1000) / 100
+    // Integer hundredths divided once: the double prints as written (40 + 8.52 would print 48.519999999999996).
+    const value = (4_000 + Math.floor(Math.random() * 1_000)) / 100
     // Shape B, as a seed-001 machine sends it; a seq the simulator does not use.
     const published = Date.now()
     await publish(brokerUrl, `factory/granix/ba/${SITE}/${PLC}/telemetry`, { schemaVersion: 1, timestamp: published, seq: published, values: { e2e_level: value } })
