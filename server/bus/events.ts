@@ -30,6 +30,23 @@ export interface GatewayHeartbeatEvent {
   health: GatewayHealth
 }
 
+/** An alarm changed state (raised, acknowledged, cleared, shelved, unshelved); `alarm` is its API shape. */
+export interface AlarmEvent {
+  type: 'alarm'
+  tenant: string
+  site: string
+  /** Set for PLC alarms, so a subscription narrowed to one PLC gets only that PLC's. */
+  plcId?: string
+  transition: 'raised' | 'acknowledged' | 'cleared' | 'shelved' | 'unshelved'
+  alarm: Record<string, unknown>
+}
+
+/** Between instances only: a tenant's alarm rules changed, drop the cached copy. */
+export interface AlarmRulesChangedEvent {
+  type: 'alarm_rules_changed'
+  tenantId: string
+}
+
 /** Between instances only: a tenant's persistence rules changed, drop the cached copy. */
 export interface PersistRulesChangedEvent {
   type: 'persist_rules_changed'
@@ -47,7 +64,7 @@ export interface RefsChangedEvent {
   type: 'refs_changed'
 }
 
-export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | PersistRulesChangedEvent | UsersChangedEvent | RefsChangedEvent
+export type PlatformEvent = TelemetryEvent | GatewayStatusEvent | GatewayHeartbeatEvent | AlarmEvent | AlarmRulesChangedEvent | PersistRulesChangedEvent | UsersChangedEvent | RefsChangedEvent
 
 /** Channels are scoped by tenant and plant, so a subscriber only ever receives its own scope. */
 export function plantChannel(prefix: string, tenant: string, site: string): string {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
   bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
-  text, timestamp, unique, uuid
+  text, timestamp, unique, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 
 /** Raw MQTT payload bytes, kept exactly as received (they may not be UTF-8). */
@@ -163,18 +163,28 @@ export const persistRules = pgTable('persist_rules', {
 export const alarmRules = pgTable('alarm_rules', {
   id: id(),
   tenantId: tenantId(),
+  /** Null: every plant of the tenant. */
   plantId: uuid('plant_id').references(() => plants.id, { onDelete: 'cascade' }),
+  /** Null: every PLC in scope. */
   plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
-  metric: text('metric'),
-  kind: text('kind').notNull(),
+  metric: text('metric').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['threshold'] }).notNull().default('threshold'),
   min: doublePrecision('min'),
   max: doublePrecision('max'),
-  deadband: doublePrecision('deadband'),
+  /** How far back inside the limit a value must come before the alarm clears (hysteresis). */
+  deadband: doublePrecision('deadband').notNull().default(0),
+  /** A limit is crossed only beyond max(toleranceAbs, toleranceFrac × |limit|) (seed 003). */
+  toleranceAbs: doublePrecision('tolerance_abs').notNull().default(0),
+  toleranceFrac: doublePrecision('tolerance_frac').notNull().default(0),
   minDurationS: integer('min_duration_s').notNull().default(0),
+  /** After an alarm clears, the same rule does not raise it again on that PLC for this long. */
+  cooldownS: integer('cooldown_s').notNull().default(0),
   severity: text('severity', { enum: ['critical', 'high', 'medium', 'low', 'info'] }).notNull().default('medium'),
   enabled: boolean('enabled').notNull().default(true),
   options: jsonb('options').$type<Record<string, unknown>>(),
-  createdAt: createdAt()
+  createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow()
 }, t => [index('alarm_rules_tenant').on(t.tenantId)])
 
 export const alarms = pgTable('alarms', {
@@ -197,11 +207,31 @@ export const alarms = pgTable('alarms', {
   ackComment: text('ack_comment'),
   clearedAt: at('cleared_at'),
   clearValue: doublePrecision('clear_value'),
+  /** Hidden from the active lists and notifications until then; still tracked. */
+  shelvedUntil: at('shelved_until'),
+  shelvedBy: text('shelved_by'),
+  /** What the alarm is about (source, rule, PLC or gateway, metric): at most one open alarm per key. */
+  conditionKey: text('condition_key').notNull(),
   createdAt: createdAt()
 }, t => [
   index('alarms_tenant_state').on(t.tenantId, t.state, t.ts),
-  index('alarms_plc_ts').on(t.plcId, t.ts)
+  index('alarms_plc_ts').on(t.plcId, t.ts),
+  index('alarms_tenant_ts').on(t.tenantId, t.ts, t.id),
+  uniqueIndex('alarms_open_condition').on(t.conditionKey).where(sql`state <> 'cleared'`)
 ])
+
+/** Every transition of every alarm, in order: the alarm's history. */
+export const alarmEvents = pgTable('alarm_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: tenantId(),
+  alarmId: uuid('alarm_id').notNull().references(() => alarms.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['raised', 'acknowledged', 'cleared', 'shelved', 'unshelved'] }).notNull(),
+  at: at('at').notNull(),
+  /** The user's uid, or null for the engine. */
+  actor: text('actor'),
+  value: doublePrecision('value'),
+  comment: text('comment')
+}, t => [index('alarm_events_alarm').on(t.alarmId, t.id)])
 
 export const dashboards = pgTable('dashboards', {
   id: id(),
