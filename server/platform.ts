@@ -6,7 +6,7 @@ import { seedDemoData } from './db/demo-data'
 import type { Bus } from './bus/bus'
 import { createMemoryBus } from './bus/memory-bus'
 import { createRedisBus } from './bus/redis-bus'
-import { controlChannel, plantChannel } from './bus/events'
+import { controlChannel, plantChannel, tenantPattern } from './bus/events'
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker'
 import { redactUrl, startSubscriber, type Subscriber } from './mqtt/subscriber'
 import { Ingestor } from './ingest/ingestor'
@@ -18,6 +18,8 @@ import { markStaleGatewaysOffline } from './liveness/watchdog'
 import { startSimulator, type Simulator } from './simulator/simulator'
 import { startAuth, type AuthService } from './auth/service'
 import { seedDemoUsers } from './auth/demo-users'
+import { AlarmEngine } from './alarms/engine'
+import { AlarmRuleCache } from './alarms/rules'
 
 export interface Platform {
   config: PlatformConfig
@@ -32,11 +34,15 @@ export interface Platform {
   ingestor: Ingestor
   refs: RefResolver
   rules: PersistRuleCache
+  alarms: AlarmEngine
+  alarmRules: AlarmRuleCache
   stats: IngestStats
   simulator?: Simulator
   startedAt: number
   /** Call after changing a tenant's persistence rules: every instance reloads them. */
   persistRulesChanged(tenantId: string): void
+  /** Call after changing a tenant's alarm rules: every instance reloads them. */
+  alarmRulesChanged(tenantId: string): void
   /** Call after creating, renaming or deleting tenants or plants: every instance re-resolves topics. */
   refsChanged(): void
   /** Call after changing a user's role, plants or tenant (no uid: several users): every instance reloads them. */
@@ -90,6 +96,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       { tenant: ref.tenant, plant: ref.plant, [kind === 'plc' ? 'machine' : 'gateway']: name, status: 'pending' },
       `new ${kind === 'plc' ? 'machine' : 'gateway'} registered as pending`))
     const rules = new PersistRuleCache(db.sql)
+    const alarmRules = new AlarmRuleCache(db.sql)
+    const alarms = new AlarmEngine({
+      sql: db.sql, rules: alarmRules, logger, busPrefix: config.busPrefix, backlogLimit: config.alarms.backlogLimit,
+      publish: (channel, event) => bus.publish(channel, event)
+    })
+    await alarms.start()
+    const unheard = bus.subscribe(tenantPattern(config.busPrefix, '*'), (_channel, event) => {
+      if (event.type === 'alarm') alarms.heard(event)
+    })
+    stops.unshift(unheard)
     const ingestor = new Ingestor({
       sql: db.sql, refs, rules, stats, logger,
       decode: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxFutureSkewMs: config.ingest.maxFutureSkewMs },
@@ -98,11 +114,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       batchMaxMs: config.ingest.batchMaxMs,
       concurrency: db.writeConcurrency,
       busPrefix: config.busPrefix,
-      publish: (channel, event) => bus.publish(channel, event)
+      publish: (channel, event) => bus.publish(channel, event),
+      committed: batch => alarms.committed(batch)
     })
     const control = controlChannel(config.busPrefix)
     bus.subscribe(control, (_channel, event) => {
       if (event.type === 'persist_rules_changed') rules.invalidate(event.tenantId)
+      if (event.type === 'alarm_rules_changed') alarmRules.invalidate(event.tenantId)
       if (event.type === 'users_changed') auth.users.invalidate(event.uid)
       if (event.type === 'refs_changed') refs.invalidate()
     })
@@ -120,7 +138,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     stops.unshift(() => subscriber.close())
 
     // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
-    const watchdog = startWatchdog(db, bus, config, logger)
+    const watchdog = startWatchdog(db, bus, alarms, config, logger)
     const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
     partitions.unref()
     stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions))
@@ -132,10 +150,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, stats, simulator, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, stats, simulator, startedAt,
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
+      },
+      alarmRulesChanged(tenantId) {
+        alarmRules.invalidate(tenantId)
+        bus.publish(control, { type: 'alarm_rules_changed', tenantId })
       },
       refsChanged() {
         refs.invalidate()
@@ -158,6 +180,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         // whatever is still unacknowledged after that is redelivered by the broker.
         await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])
         ingestor.close()
+        alarms.stop()
+        await Promise.race([alarms.idle(), new Promise(resolve => setTimeout(resolve, 5_000))])
+        unheard()
         await subscriber.close()
         await broker?.close()
         await bus.close()
@@ -178,13 +203,18 @@ function logPart(logger: Logger, part: string, external: boolean, what: string, 
   logger.info({ part, mode, location, ...extra }, `${part}: ${mode} ${what} at ${location}`)
 }
 
-function startWatchdog(db: Database, bus: Bus, config: PlatformConfig, logger: Logger): NodeJS.Timeout {
+function startWatchdog(db: Database, bus: Bus, alarms: AlarmEngine, config: PlatformConfig, logger: Logger): NodeJS.Timeout {
   let running = false
   const timer = setInterval(async () => {
     if (running) return
     running = true
     try {
-      for (const t of await markStaleGatewaysOffline(db.sql, Date.now(), config.gatewayOfflineAfterMs)) {
+      const offline = await markStaleGatewaysOffline(db.sql, Date.now(), config.gatewayOfflineAfterMs)
+      alarms.gatewayChanged(offline.map(t => ({
+        plant: { tenantId: t.tenantId, plantId: t.plantId, tenant: t.tenant, plant: t.site },
+        gatewayRowId: t.gatewayRowId, gatewayId: t.gatewayId, at: t.at, status: 'offline' as const, reason: 'heartbeat_timeout'
+      })))
+      for (const t of offline) {
         logger.info({ tenant: t.tenant, plant: t.site, gateway: t.gatewayId, status: 'offline', reason: 'heartbeat_timeout' }, 'gateway status changed')
         bus.publish(plantChannel(config.busPrefix, t.tenant, t.site), { type: 'gateway_status', tenant: t.tenant, site: t.site, gatewayId: t.gatewayId, status: 'offline', reason: 'heartbeat_timeout', at: t.at })
       }

@@ -13,6 +13,7 @@ const GRANTS = {
   'alarm:acknowledge': ['admin', 'manager', 'plant_operator'],
   'dashboard:write': ['admin', 'manager'],
   'alarm_rule:write': ['admin', 'manager'],
+  'alarm:shelve': ['admin', 'manager'],
   'machine:manage': ['admin', 'manager'],
   'audit:read': ['admin', 'manager'],
   'persist_rule:read': ['admin', 'manager'],
@@ -39,8 +40,12 @@ export function can(ctx: AuthContext, action: Action, scope?: Scope): boolean {
 
 /** Plant-level visibility inside the user's own tenant; admins always see every plant. */
 export function canSeePlant(ctx: AuthContext, plantId: string): boolean {
-  if (ctx.platformAdmin || ctx.role === 'admin' || ctx.plantAccess === 'all') return true
-  return ctx.plantAccess.includes(plantId)
+  return seesEveryPlant(ctx) || (ctx.plantAccess as string[]).includes(plantId)
+}
+
+/** True when the user's plant access is not limited to some plants. */
+export function seesEveryPlant(ctx: AuthContext): boolean {
+  return ctx.platformAdmin || ctx.role === 'admin' || ctx.plantAccess === 'all'
 }
 
 /** Every action the user holds in their own tenant, for `GET /api/admin/access` and the UI. */

@@ -1,4 +1,5 @@
 import type { GatewayHealth, Scalar } from '../ingest/messages'
+import type { AlarmJson } from '../alarms/alarm-json'
 
 /** What the platform publishes on the bus for live clients (SPEC §8; telemetry as in seed 000). */
 export interface TelemetryEvent {
@@ -38,7 +39,10 @@ export interface AlarmEvent {
   /** Set for PLC alarms, so a subscription narrowed to one PLC gets only that PLC's. */
   plcId?: string
   transition: 'raised' | 'acknowledged' | 'cleared' | 'shelved' | 'unshelved'
-  alarm: Record<string, unknown>
+  alarm: AlarmJson
+  /** The alarm's condition key and the instance that published it: how other instances' engines keep up. */
+  key?: string
+  origin?: string
 }
 
 /** Between instances only: a tenant's alarm rules changed, drop the cached copy. */

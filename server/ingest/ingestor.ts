@@ -10,6 +10,7 @@ import type { RefResolver, PlantRef } from './refs'
 import { resolvePersistMode, type PersistRuleCache } from './persist-rules'
 import { emptyBatch, writeBatch, type WriteBatch } from './store'
 import type { IngestStats } from './stats'
+import type { CommittedBatch } from '../alarms/observations'
 
 export type Outcome = 'stored' | 'dead_lettered'
 
@@ -36,14 +37,17 @@ export interface IngestorOptions {
   concurrency: number
   busPrefix: string
   publish: (channel: string, event: PlatformEvent) => void
+  /** Told what each batch committed, after its acknowledgements (the alarm engine). Must not block. */
+  committed?: (batch: CommittedBatch) => void
   now?: () => number
 }
 
-interface GatewayInfo { tenant: string, site: string, thingName: string }
+interface GatewayInfo { tenant: string, site: string, thingName: string, ref: PlantRef }
 
 interface Prepared {
   batch: WriteBatch
   events: { channel: string, event: PlatformEvent }[]
+  committed: CommittedBatch
   gateways: Map<string, GatewayInfo>
   perTenant: Map<string, number>
   liveTs: number[]
@@ -142,6 +146,7 @@ export class Ingestor {
     p.batch.plcGateways.forEach((gatewayId, plcId) => this.plcGatewayLinks.set(plcId, gatewayId))
     this.o.stats.committed(msgs.length, p.perTenant, p.batch.points.length)
     for (const e of p.events) this.o.publish(e.channel, e.event)
+    this.o.committed?.(p.committed)
   }
 
   /** Prepares and writes a batch, retrying transient failures; undefined if it gave up on close. */
@@ -170,6 +175,7 @@ export class Ingestor {
       for (const t of transitions) {
         const g = prepared.gateways.get(t.gatewayId)
         if (!g) continue
+        prepared.committed.gateways.push({ plant: g.ref, gatewayRowId: t.gatewayId, gatewayId: g.thingName, at: t.at, status: t.status, reason: t.reason })
         const event: PlatformEvent = { type: 'gateway_status', tenant: g.tenant, site: g.site, gatewayId: g.thingName, status: t.status, reason: t.reason, at: t.at }
         prepared.events.push({ channel: plantChannel(this.o.busPrefix, g.tenant, g.site), event })
         this.o.logger.info({ tenant: g.tenant, plant: g.site, gateway: g.thingName, status: t.status, reason: t.reason }, 'gateway status changed')
@@ -191,7 +197,7 @@ export class Ingestor {
 
   /** Decodes and resolves msgs into one write; with `forced`, every message is dead-lettered with it. */
   private async prepare(msgs: RawMessage[], forced?: Rejection): Promise<Prepared> {
-    const p: Prepared = { batch: emptyBatch(), events: [], gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Set() }
+    const p: Prepared = { batch: emptyBatch(), events: [], committed: { samples: [], gateways: [] }, gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Set() }
     for (const m of msgs) {
       const decoded = forced ? { ok: false as const, rejection: forced } : decodeMessage(m.topic, m.payload, m.receivedAt, this.o.decode)
       if (!decoded.ok) {
@@ -221,6 +227,7 @@ export class Ingestor {
     const rules = await this.o.rules.rulesFor(ref.tenantId)
     const values: Record<string, TelemetryMessage['points'][number]['value']> = {}
     const quality: Record<string, string> = {}
+    p.committed.samples.push({ plant: ref, plcRowId: plcId, plcId: msg.plcId, ts: msg.ts, points: msg.points })
     for (const pt of msg.points) {
       const v = pt.value
       p.batch.points.push({
@@ -240,7 +247,8 @@ export class Ingestor {
 
   private async prepareStatus(p: Prepared, m: RawMessage, msg: GatewayStatusMessage, ref: PlantRef): Promise<void> {
     const gatewayId = await this.o.refs.gatewayId(ref, msg.gatewayId)
-    p.gateways.set(gatewayId, { tenant: msg.tenant, site: msg.plant, thingName: msg.gatewayId })
+    p.gateways.set(gatewayId, { tenant: msg.tenant, site: msg.plant, thingName: msg.gatewayId, ref })
+    if (msg.state === 'online' && msg.health) p.committed.gateways.push({ plant: ref, gatewayRowId: gatewayId, gatewayId: msg.gatewayId, at: msg.ts, health: msg.health })
     p.batch.statuses.push({
       tenantId: ref.tenantId, gatewayId, state: msg.state, reason: msg.reason ?? null, ts: msg.ts,
       receivedAt: m.receivedAt, health: msg.health ? stripUndefined(msg.health) : null, retained: m.retained
@@ -279,8 +287,9 @@ function merge(a: Prepared, b: Prepared): Prepared {
   }
   const perTenant = new Map(a.perTenant)
   b.perTenant.forEach((n, t) => perTenant.set(t, (perTenant.get(t) ?? 0) + n))
+  const committed = { samples: [...a.committed.samples, ...b.committed.samples], gateways: [...a.committed.gateways, ...b.committed.gateways] }
   return {
-    batch, events: [...a.events, ...b.events], gateways: new Map([...a.gateways, ...b.gateways]), perTenant,
+    batch, events: [...a.events, ...b.events], committed, gateways: new Map([...a.gateways, ...b.gateways]), perTenant,
     liveTs: [...a.liveTs, ...b.liveTs], rejected: [...a.rejected, ...b.rejected],
     deadLettered: new Set([...a.deadLettered, ...b.deadLettered])
   }

@@ -4,6 +4,9 @@ export interface OfflineTransition {
   tenant: string
   site: string
   gatewayId: string
+  tenantId: string
+  plantId: string
+  gatewayRowId: string
   at: number
 }
 
@@ -18,7 +21,7 @@ with stale as (
   insert into gateway_status_history (tenant_id, gateway_id, status, reason, at)
   select tenant_id, id, 'offline', 'heartbeat_timeout', to_timestamp($2 / 1000.0) from stale
 )
-select t.slug as tenant, p.slug as site, s.thing_name as "gatewayId"
+select t.slug as tenant, p.slug as site, s.thing_name as "gatewayId", s.tenant_id as "tenantId", s.plant_id as "plantId", s.id as "gatewayRowId"
 from stale s join tenants t on t.id = s.tenant_id join plants p on p.id = s.plant_id`
 
 /** Marks gateways offline that sent no heartbeat for `offlineAfterMs` (SPEC §3 gateway liveness). */

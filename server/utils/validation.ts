@@ -10,9 +10,16 @@ export async function validQuery<S extends z.ZodType>(event: H3Event, schema: S)
   return orUnprocessable(await getValidatedQuery(event, schema.safeParse), 'query')
 }
 
-/** The (decoded) route parameters parsed by a zod schema; a failure is a 422 naming the field. */
-export async function validParams<S extends z.ZodType>(event: H3Event, schema: S): Promise<z.output<S>> {
-  return orUnprocessable(await getValidatedRouterParams(event, schema.safeParse, { decode: true }), 'params')
+/**
+ * The (decoded) route parameters parsed by a zod schema; a failure is a 422 naming the field.
+ * `names` maps a documented parameter to the route file's, where Nitro's router forces a shared
+ * name on one position (server/api/alarms/[key]).
+ */
+export async function validParams<S extends z.ZodType>(event: H3Event, schema: S, names?: Record<string, string>): Promise<z.output<S>> {
+  if (!names) return orUnprocessable(await getValidatedRouterParams(event, schema.safeParse, { decode: true }), 'params')
+  const params = getRouterParams(event, { decode: true })
+  const renamed = { ...params, ...Object.fromEntries(Object.entries(names).map(([doc, file]) => [doc, params[file]])) }
+  return orUnprocessable(schema.safeParse(renamed), 'params')
 }
 
 /** The JSON body parsed by a zod schema; malformed JSON is a 400, a failing field a 422 naming it. */

@@ -26,8 +26,11 @@ describe('OpenAPI document', () => {
   })
 
   it('documents every route file, and only routes that exist', () => {
-    const documented = OPERATIONS.map(o => `${o.method} ${o.path}`)
-    const files = routeFiles().filter(r => !SELF.has(r))
+    // Parameter names are compared loosely: Nitro's router makes routes share one name per position
+    // (server/api/alarms/[key]), while the document names each route's parameters for what they are.
+    const anyParam = (r: string) => r.replace(/\{\w+\}/g, '{}')
+    const documented = OPERATIONS.map(o => anyParam(`${o.method} ${o.path}`))
+    const files = routeFiles().filter(r => !SELF.has(r)).map(anyParam)
     expect([...documented].sort()).toEqual([...files].sort())
     expect(new Set(documented).size).toBe(documented.length)
   })

@@ -1,0 +1,62 @@
+import type { SqlClient } from '../db/client'
+import type { ThresholdLimits } from './threshold'
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
+
+/** A threshold rule as the engine evaluates it. */
+export interface AlarmRule extends ThresholdLimits {
+  id: string
+  tenantId: string
+  plantId: string | null
+  plcId: string | null
+  metric: string
+  name: string
+  severity: Severity
+  minDurationS: number
+  cooldownS: number
+}
+
+const LOAD_RULES = `
+select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, severity,
+       min, max, deadband, tolerance_abs as "toleranceAbs", tolerance_frac as "toleranceFrac",
+       min_duration_s as "minDurationS", cooldown_s as "cooldownS"
+from alarm_rules where tenant_id = $1 and enabled`
+
+/** Enabled rules of one tenant, by metric, for a quick lookup per value. */
+export type TenantRules = Map<string, AlarmRule[]>
+
+/** The rules that apply to one value of one PLC. */
+export function rulesFor(rules: TenantRules, plantId: string, plcId: string, metric: string): AlarmRule[] {
+  const candidates = rules.get(metric)
+  if (!candidates) return []
+  return candidates.filter(r => (!r.plantId || r.plantId === plantId) && (!r.plcId || r.plcId === plcId))
+}
+
+/**
+ * Enabled alarm rules per tenant, cached like the persistence rules: invalidated when rules change
+ * (here or, through the bus, on another instance), with a TTL in case an invalidation is missed.
+ */
+export class AlarmRuleCache {
+  private byTenant = new Map<string, { rules: TenantRules, loadedAt: number }>()
+
+  constructor(private sql: SqlClient, private ttlMs = 30_000, private now = () => Date.now()) {}
+
+  async rulesOf(tenantId: string): Promise<TenantRules> {
+    const hit = this.byTenant.get(tenantId)
+    if (hit && this.now() - hit.loadedAt < this.ttlMs) return hit.rules
+    const rules: TenantRules = new Map()
+    for (const r of await this.sql.query<AlarmRule>(LOAD_RULES, [tenantId])) {
+      const list = rules.get(r.metric) ?? []
+      list.push(r)
+      rules.set(r.metric, list)
+    }
+    this.byTenant.set(tenantId, { rules, loadedAt: this.now() })
+    return rules
+  }
+
+  invalidate(tenantId?: string): void {
+    if (tenantId) this.byTenant.delete(tenantId)
+    else this.byTenant.clear()
+  }
+}

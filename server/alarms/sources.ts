@@ -1,0 +1,80 @@
+import type { GatewayHealth } from '../ingest/messages'
+import { rulesFor, type AlarmRule, type TenantRules } from './rules'
+import { effectiveLimits, thresholdBreach } from './threshold'
+import { formatValue, numeric, type AlarmDraft, type GatewayObservation, type Observation, type PlcSample } from './observations'
+
+/** The condition keys: at most one open alarm per key (SPEC §6: per rule, PLC and metric). */
+export const conditionKeys = {
+  threshold: (ruleId: string, plcRowId: string, metric: string) => `threshold:${ruleId}:${plcRowId}:${metric}`,
+  quality: (plcRowId: string, metric: string) => `quality_bad:${plcRowId}:${metric}`,
+  gateway: (type: string, gatewayRowId: string) => `${type}:${gatewayRowId}`
+}
+
+/** Whether the tracker holds an open alarm for a key: the deadband applies while one is open. */
+export type IsOpen = (key: string) => boolean
+
+/** Threshold and data-quality conditions of one PLC sample. */
+export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen): Observation[] {
+  const out: Observation[] = []
+  const base = { plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null }
+  for (const p of s.points) {
+    const value = numeric(p.value)
+    if (value !== null) {
+      for (const rule of rulesFor(rules, s.plant.plantId, s.plcRowId, p.metric)) out.push(thresholdObservation(rule, s, p.metric, value, isOpen))
+    }
+    if (p.quality === undefined) continue
+    out.push({
+      key: conditionKeys.quality(s.plcRowId, p.metric), ts: s.ts, active: p.quality.toUpperCase() === 'BAD', value,
+      minDurationMs: 0, cooldownMs: 0,
+      draft: { ...base, ruleId: null, metric: p.metric, type: 'quality_bad', severity: 'medium', message: `${p.metric}: data quality BAD` }
+    })
+  }
+  return out
+}
+
+function thresholdObservation(rule: AlarmRule, s: PlcSample, metric: string, value: number, isOpen: IsOpen): Observation {
+  const key = conditionKeys.threshold(rule.id, s.plcRowId, metric)
+  const breach = thresholdBreach(rule, value, isOpen(key))
+  const { low, high } = effectiveLimits(rule)
+  const message = breach === 'low'
+    ? `${rule.name}: ${metric} ${formatValue(value)} below ${formatValue(low!)}`
+    : `${rule.name}: ${metric} ${formatValue(value)} above ${formatValue(high ?? value)}`
+  const draft: AlarmDraft = {
+    plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null,
+    ruleId: rule.id, metric, type: 'threshold', severity: rule.severity, message
+  }
+  return { key, ts: s.ts, active: breach !== null, value, minDurationMs: rule.minDurationS * 1000, cooldownMs: rule.cooldownS * 1000, draft }
+}
+
+/** Built-in gateway conditions: offline, PLC link and internet not ok, store-and-forward backlog. */
+export function gatewayObservations(g: GatewayObservation, backlogLimit: number): Observation[] {
+  const out: Observation[] = []
+  const draft = (type: AlarmDraft['type'], severity: AlarmDraft['severity'], message: string): AlarmDraft =>
+    ({ plant: g.plant, plcRowId: null, plcId: null, gatewayRowId: g.gatewayRowId, gatewayId: g.gatewayId, ruleId: null, metric: null, type, severity, message })
+  const observe = (type: AlarmDraft['type'], active: boolean, value: number | null, d: AlarmDraft) =>
+    out.push({ key: conditionKeys.gateway(type, g.gatewayRowId), ts: g.at, active, value, minDurationMs: 0, cooldownMs: 0, draft: d })
+
+  if (g.status) {
+    observe('gateway_offline', g.status === 'offline', null,
+      draft('gateway_offline', 'high', `Gateway ${g.gatewayId} offline${g.reason ? ` (${g.reason})` : ''}`))
+  }
+  if (g.health) healthObservations(g.health, backlogLimit, g.gatewayId, observe, draft)
+  return out
+}
+
+function healthObservations(
+  h: GatewayHealth, backlogLimit: number, gatewayId: string,
+  observe: (type: AlarmDraft['type'], active: boolean, value: number | null, d: AlarmDraft) => void,
+  draft: (type: AlarmDraft['type'], severity: AlarmDraft['severity'], message: string) => AlarmDraft
+): void {
+  if (h.plcLink !== undefined) {
+    observe('gateway_plc_link', h.plcLink !== 'ok', null, draft('gateway_plc_link', 'high', `Gateway ${gatewayId}: PLC link ${h.plcLink}`))
+  }
+  if (h.internet !== undefined) {
+    observe('gateway_internet', h.internet !== 'ok', null, draft('gateway_internet', 'medium', `Gateway ${gatewayId}: internet ${h.internet}`))
+  }
+  if (h.queuedMessages !== undefined) {
+    observe('buffer_backlog', h.queuedMessages > backlogLimit, h.queuedMessages,
+      draft('buffer_backlog', 'medium', `Gateway ${gatewayId}: ${h.queuedMessages} messages buffered (limit ${backlogLimit})`))
+  }
+}

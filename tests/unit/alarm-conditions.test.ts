@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { effectiveLimits, thresholdBreach, type ThresholdLimits } from '../../server/alarms/threshold'
+import { ConditionTracker, type DebouncePolicy } from '../../server/alarms/tracker'
+import { gatewayObservations, plcObservations } from '../../server/alarms/sources'
+import type { AlarmRule, TenantRules } from '../../server/alarms/rules'
+
+const limits = (l: Partial<ThresholdLimits>): ThresholdLimits => ({ min: null, max: null, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, ...l })
+const plain: DebouncePolicy = { minDurationMs: 0, cooldownMs: 0 }
+
+/** Feeds [ts, active] samples to one key and returns the decisions with their times. */
+function run(samples: [number, boolean][], policy: DebouncePolicy, tracker = new ConditionTracker()): string[] {
+  return samples.flatMap(([ts, active]) => {
+    const d = tracker.observe('k', ts, active, policy)
+    return d ? [`${d}@${ts}`] : []
+  })
+}
+
+describe('threshold limits', () => {
+  it('tolerance is the larger of the absolute and the fractional one (seed 003)', () => {
+    expect(effectiveLimits(limits({ min: 10, max: 80, toleranceAbs: 0.5, toleranceFrac: 0.05 }))).toEqual({ low: 9.5, high: 84 })
+    expect(effectiveLimits(limits({ max: 80, toleranceAbs: 5, toleranceFrac: 0.01 }))).toEqual({ low: null, high: 85 })
+  })
+
+  it('a value beyond a limit breaches it; on the limit it does not', () => {
+    const l = limits({ min: 10, max: 80 })
+    expect(thresholdBreach(l, 80, false)).toBeNull()
+    expect(thresholdBreach(l, 80.1, false)).toBe('high')
+    expect(thresholdBreach(l, 9.9, false)).toBe('low')
+    expect(thresholdBreach(l, 50, false)).toBeNull()
+  })
+
+  it('while open, the value must come back inside by the deadband', () => {
+    const l = limits({ max: 80, deadband: 2 })
+    expect(thresholdBreach(l, 79, false)).toBeNull()
+    expect(thresholdBreach(l, 79, true)).toBe('high')
+    expect(thresholdBreach(l, 78, true)).toBeNull()
+  })
+})
+
+describe('condition tracker', () => {
+  it('raises once and clears once across a long excursion', () => {
+    expect(run([[1, false], [2, true], [3, true], [4, true], [5, false], [6, false]], plain)).toEqual(['raise@2', 'clear@5'])
+  })
+
+  it('with a minimum duration, a short spike raises nothing and a long one raises when the duration is reached', () => {
+    const p = { minDurationMs: 10, cooldownMs: 0 }
+    expect(run([[0, true], [5, true], [9, false], [20, true], [29, true], [30, true], [31, true]], p)).toEqual(['raise@30'])
+  })
+
+  it('cool-down keeps a flapping condition from raising again right after a clear', () => {
+    const p = { minDurationMs: 0, cooldownMs: 100 }
+    const flapping: [number, boolean][] = [[0, true], [10, false], [20, true], [30, false], [40, true], [50, false], [150, true]]
+    expect(run(flapping, p)).toEqual(['raise@0', 'clear@10', 'raise@150'])
+  })
+
+  it('late samples (older than one already seen) are history: no false raise or clear', () => {
+    expect(run([[100, true], [50, false], [60, false], [110, true], [120, false]], plain)).toEqual(['raise@100', 'clear@120'])
+    expect(run([[100, false], [200, false], [150, true]], plain)).toEqual([])
+  })
+
+  it('an open alarm (acknowledged or not) is not raised again while the condition holds', () => {
+    const t = new ConditionTracker()
+    t.learn('k', true, 0)
+    expect(run([[1, true], [2, true], [3, false]], plain, t)).toEqual(['clear@3'])
+  })
+
+  it('learns a clear from elsewhere, and applies its cool-down', () => {
+    const t = new ConditionTracker()
+    t.learn('k', true, 0)
+    t.learn('k', false, 100)
+    expect(run([[150, true], [250, true]], { minDurationMs: 0, cooldownMs: 100 }, t)).toEqual(['raise@250'])
+  })
+})
+
+const plant = { tenantId: 't1', plantId: 'p1', tenant: 'acme', plant: 'site-1' }
+const rule = (r: Partial<AlarmRule>): AlarmRule => ({
+  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', severity: 'high',
+  min: null, max: 80, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, minDurationS: 0, cooldownS: 0, ...r
+})
+const byMetric = (...rules: AlarmRule[]): TenantRules => new Map([['temp', rules]])
+
+describe('alarm sources', () => {
+  it('applies the rules of the PLC, its plant or the tenant, on numeric values', () => {
+    const rules = byMetric(rule({ id: 'a' }), rule({ id: 'b', plantId: 'p2' }), rule({ id: 'c', plcId: 'plc-row-1' }), rule({ id: 'd', plcId: 'other' }))
+    const obs = plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 95 }] }, rules, () => false)
+    expect(obs.map(o => o.key)).toEqual(['threshold:a:plc-row-1:temp', 'threshold:c:plc-row-1:temp'])
+    expect(obs[0]).toMatchObject({ active: true, value: 95, draft: { type: 'threshold', severity: 'high', ruleId: 'a', message: 'Hot head: temp 95 above 80' } })
+    expect(plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 'n/a' }] }, rules, () => false)).toEqual([])
+  })
+
+  it('data quality BAD is a condition of its own per PLC and metric', () => {
+    const obs = plcObservations({ plant, plcRowId: 'x', plcId: 'press-1', ts: 5, points: [{ metric: 'flow', value: 1, quality: 'BAD' }, { metric: 'level', value: 2, quality: 'GOOD' }] }, new Map(), () => false)
+    expect(obs.map(o => [o.key, o.active])).toEqual([['quality_bad:x:flow', true], ['quality_bad:x:level', false]])
+  })
+
+  it('gateways: offline, PLC link, internet and backlog', () => {
+    const g = { plant, gatewayRowId: 'g1', gatewayId: 'gw-1', at: 9 }
+    expect(gatewayObservations({ ...g, status: 'offline', reason: 'lwt' }, 1000)).toMatchObject([{ key: 'gateway_offline:g1', active: true, draft: { severity: 'high', message: 'Gateway gw-1 offline (lwt)' } }])
+    const health = gatewayObservations({ ...g, health: { plcLink: 'degraded', internet: 'ok', queuedMessages: 5000 } }, 1000)
+    expect(health.map(o => [o.key, o.active])).toEqual([['gateway_plc_link:g1', true], ['gateway_internet:g1', false], ['buffer_backlog:g1', true]])
+  })
+})
