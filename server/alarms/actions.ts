@@ -18,7 +18,7 @@ ${alarmSelect('acked')}`
 
 const SHELVE = `
 with shelved as (
-  update alarms set shelved_until = to_timestamp(($4 + $3 * 60000) / 1000.0), shelved_by = $2 where id = $1
+  update alarms set shelved_until = to_timestamp(($4::float8 + $3::float8 * 60000) / 1000.0), shelved_by = $2 where id = $1
   returning *
 ), logged as (
   insert into alarm_events (tenant_id, alarm_id, kind, at, actor, comment) select tenant_id, id, 'shelved', to_timestamp($4 / 1000.0), $2, $5 from shelved
