@@ -17,6 +17,9 @@
  *   behind) --drain-seconds N (300)
  *   --profile (CPU profile of the server; summary printed, .cpuprofile kept in bench/results)
  *   --build (run `npx nuxi build` first; otherwise only when .output is missing)
+ *   --alarm-rules N (0; postgres only) N tenant-wide threshold rules on the generator's metrics v0…,
+ *   limit 999 of values spread over 0–1000: about one value in a thousand raises, the next clears —
+ *   a busy plant's alarm load, to measure what alarm evaluation costs the ingest
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -39,7 +42,7 @@ const ROOT = resolve(import.meta.dirname, '..')
 const RESULTS = resolve(ROOT, 'bench/results')
 const PROFILER = resolve(ROOT, 'bench/lib/cpu-profile-preload.mjs')
 const FLAGS = ['target', 'seconds', 'embedded-seconds', 'batch-size', 'batch-max-ms', 'inflight', 'connections', 'window',
-  'machines', 'a-ratio', 'rate', 'broker-inflight', 'broker-max-queued', 'drain-seconds', 'profile', 'build'] as const
+  'machines', 'a-ratio', 'rate', 'broker-inflight', 'broker-max-queued', 'drain-seconds', 'profile', 'build', 'alarm-rules'] as const
 // Variables of the caller's shell that would silently change what is measured (startServer passes
 // process.env on to the server).
 const SCRUBBED_ENV = ['DATABASE_URL', 'MQTT_URL', 'REDIS_URL', 'MQTT_SHARED_GROUP', 'MQTT_USERNAME', 'MQTT_PASSWORD',
@@ -57,6 +60,7 @@ interface BenchOptions {
   drainSeconds: number
   profile: boolean
   build: boolean
+  alarmRules: number
 }
 
 interface TargetResult {
@@ -97,7 +101,8 @@ function readOptions(): BenchOptions {
     brokerMaxQueued: optionalNumberFlag(flags, 'broker-max-queued', 0),
     drainSeconds: numberFlag(flags, 'drain-seconds', 300, 1),
     profile: flags.has('profile'),
-    build: flags.has('build')
+    build: flags.has('build'),
+    alarmRules: numberFlag(flags, 'alarm-rules', 0, 0)
   }
 }
 
@@ -275,10 +280,12 @@ async function runPostgres(o: BenchOptions, stamp: string): Promise<TargetResult
   const profiles = profileDir(o, 'postgres', stamp)
   log(`\n[postgres] database ${new URL(db.url).pathname.slice(1)}, private mosquitto on ${broker.url} (max_inflight_messages ${o.brokerInflight || 'unlimited'}, max_queued_messages ${maxQueued || 'unlimited'})`)
   const { server, stop } = await startBenchServer({ ...serverEnv(o, profiles), DATABASE_URL: db.url, MQTT_URL: broker.url })
+  if (o.alarmRules) await withSql({ kind: 'postgres', url: db.url, max: 1 }, sql => addAlarmRules(sql, o.alarmRules))
   const m = await measure('postgres', server, { ...o.generator, url: broker.url, protocol: 5, seconds: o.seconds.postgres }, o, broker.process.pid)
   await stop()
   const verification = await withSql({ kind: 'postgres', url: db.url, max: 1 }, sql => verifyRows(sql, m.report))
-  const notes = [...serverNotes(server), ...(broker.log.length ? [`mosquitto logged: ${broker.log.join('').slice(0, 2000)}`] : [])]
+  const alarms = o.alarmRules ? await withSql({ kind: 'postgres', url: db.url, max: 1 }, sql => countAlarms(sql)) : undefined
+  const notes = [...serverNotes(server), ...(alarms ? [`alarm rules: ${o.alarmRules}; alarms raised ${alarms.raised}, cleared ${alarms.cleared}`] : []), ...(broker.log.length ? [`mosquitto logged: ${broker.log.join('').slice(0, 2000)}`] : [])]
   await stopBroker()
   await dropDb()
   return finish('postgres', m, verification, profiles, notes)
@@ -300,6 +307,19 @@ async function runEmbedded(o: BenchOptions, stamp: string): Promise<TargetResult
   const verification = await withSql({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }, sql => verifyRows(sql, m.report))
   await removeDir()
   return finish('embedded', m, verification, profiles, serverNotes(server))
+}
+
+/** Tenant-wide rules on the generator's metrics (tenant granix), before any value arrives. */
+async function addAlarmRules(sql: SqlClient, n: number): Promise<void> {
+  await sql.query(`insert into alarm_rules (tenant_id, metric, name, max, severity)
+    select t.id, 'v' || g, 'bench v' || g, 999, 'low' from tenants t, generate_series(0, $1 - 1) g where t.slug = 'granix'`, [n])
+  log(`  [postgres] ${n} alarm rule(s) on v0…v${n - 1}, max 999`)
+}
+
+async function countAlarms(sql: SqlClient): Promise<{ raised: number, cleared: number }> {
+  const [row] = await sql.query<{ raised: number, cleared: number }>(
+    `select count(*)::int as raised, count(*) filter (where state = 'cleared')::int as cleared from alarms`)
+  return row!
 }
 
 /** The server's warnings (LOG_LEVEL=warn): reconnects and retries explain odd figures. */
