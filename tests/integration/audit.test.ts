@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendAudit } from '../../server/audit/append'
+import { httpNotary } from '../../server/audit/http-notary'
 import { inclusionProof } from '../../server/audit/proof'
 import { sealChain } from '../../server/audit/roots'
 import { verifyChain } from '../../server/audit/verify'
@@ -222,6 +225,36 @@ describe('appendAudit on the embedded PGlite', () => {
     } finally {
       await db.close()
       dir.remove()
+    }
+  })
+})
+
+describe('HTTP notary', () => {
+  it('POSTs the root, retrying after a failure, and gives up after its attempts', async () => {
+    const received: unknown[] = []
+    let failures = 1
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        if (failures-- > 0) return res.writeHead(503).end('busy')
+        received.push(JSON.parse(body))
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ receipt: 'r-1' }))
+      })
+    })
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/anchor`
+    try {
+      const payload = { rootId: 1, tenantId: null, firstId: 1, lastId: 2, entries: 2, root: 'ab'.repeat(32), sealedAt: 0 }
+      const notary = httpNotary({ url, timeoutMs: 2000, attempts: 2, backoffMs: 10 })
+      expect(await notary.anchor(payload)).toEqual({ kind: 'http', url, status: 'accepted', response: { receipt: 'r-1' } })
+      expect(received).toEqual([payload])
+      failures = 5
+      await expect(httpNotary({ url, timeoutMs: 2000, attempts: 2, backoffMs: 10 }).anchor(payload)).rejects.toThrow(/503/)
+    } finally {
+      server.close()
     }
   })
 })
