@@ -20,6 +20,9 @@ import { startAuth, type AuthService } from './auth/service'
 import { seedDemoUsers } from './auth/demo-users'
 import { AlarmEngine } from './alarms/engine'
 import { AlarmRuleCache } from './alarms/rules'
+import { createNotary } from './audit/notaries'
+import type { Notary } from './audit/notary'
+import { startSealTimer } from './audit/seal-timer'
 
 export interface Platform {
   config: PlatformConfig
@@ -38,6 +41,8 @@ export interface Platform {
   alarmRules: AlarmRuleCache
   stats: IngestStats
   simulator?: Simulator
+  /** Where sealed audit roots are anchored (AUDIT_ANCHOR); undefined: nowhere but the database. */
+  notary?: Notary
   startedAt: number
   /** Call after changing a tenant's persistence rules: every instance reloads them. */
   persistRulesChanged(tenantId: string): void
@@ -47,8 +52,8 @@ export interface Platform {
   refsChanged(): void
   /** Call after changing a user's role, plants or tenant (no uid: several users): every instance reloads them. */
   usersChanged(uid?: string): void
-  /** Feeds dead letters back through the ingest (after fixing what made them fail). */
-  replayDeadLetters(ids: number[]): Promise<ReplayResult>
+  /** Feeds dead letters back through the ingest (after fixing what made them fail); `actor` is audited. */
+  replayDeadLetters(ids: number[], actor: string): Promise<ReplayResult>
   /** Drains the batch in flight, then closes every connection. */
   stop(): Promise<void>
 }
@@ -141,7 +146,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const watchdog = startWatchdog(db, bus, alarms, config, logger)
     const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
     partitions.unref()
-    stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions))
+    const notary = createNotary(config.audit.anchor)
+    const stopSealing = startSealTimer(db.sql, notary, config.audit.sealIntervalMs, logger)
+    stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions), stopSealing)
 
     let simulator: Simulator | undefined
     if (config.simulator.enabled) {
@@ -150,7 +157,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, stats, simulator, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, stats, simulator, notary, startedAt,
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
@@ -167,15 +174,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         auth.users.invalidate(uid)
         bus.publish(control, { type: 'users_changed', uid })
       },
-      replayDeadLetters(ids) {
+      replayDeadLetters(ids, actor) {
         // A replay usually follows creating the tenant or plant the messages named.
         refs.invalidate()
-        return replayDeadLetters(db.sql, ingestor, ids)
+        return replayDeadLetters(db.sql, ingestor, ids, actor)
       },
       async stop() {
         await simulator?.stop()
         clearInterval(watchdog)
         clearInterval(partitions)
+        stopSealing()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.
         await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])

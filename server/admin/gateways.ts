@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/append'
 import type { SqlClient } from '../db/client'
 import type { ReadScope } from '../queries/scope'
 import { epochMs, sqlParams } from '../queries/sql'
@@ -67,11 +68,21 @@ export async function gatewayStatusHistory(sql: SqlClient, gatewayId: string, pa
   return toPage(rows, page.limit, r => [r.id], r => r)
 }
 
+const getGateway = async (sql: SqlClient, id: string) => (await sql.query<GatewayRecord>(`${SELECT} where g.id = $1`, [id]))[0]!
+
+// Only what an admin sets: status and health change with every heartbeat and are no admin change.
+const auditedFields = (g: GatewayRecord) => ({ tenant: g.tenant, site: g.site, gatewayId: g.gatewayId, name: g.name, approval: g.approval })
+
 /** Renames a gateway (null clears the name) and/or approves or rejects it. */
-export async function updateGateway(sql: SqlClient, id: string, change: { name?: string | null, approval?: 'active' | 'rejected' }): Promise<GatewayJson> {
-  await sql.query(
-    `update gateways set name = case when $2 then $3 else name end, approval = coalesce($4, approval) where id = $1`,
-    [id, change.name !== undefined, change.name ?? null, change.approval ?? null])
-  const [row] = await sql.query<GatewayRecord>(`${SELECT} where g.id = $1`, [id])
-  return toJson(row!)
+export function updateGateway(sql: SqlClient, actor: string, id: string, change: { name?: string | null, approval?: 'active' | 'rejected' }): Promise<GatewayJson> {
+  return sql.transaction(async (tx) => {
+    const before = await getGateway(tx, id)
+    await tx.query(
+      `update gateways set name = case when $2 then $3 else name end, approval = coalesce($4, approval) where id = $1`,
+      [id, change.name !== undefined, change.name ?? null, change.approval ?? null])
+    const after = await getGateway(tx, id)
+    const action = change.approval ? `gateway.${change.approval === 'active' ? 'approve' : 'reject'}` : 'gateway.rename'
+    await appendAudit(tx, { tenantId: after.tenantId, actor, action, entity: 'gateway', entityId: id, before: auditedFields(before), after: auditedFields(after) })
+    return toJson(after)
+  })
 }

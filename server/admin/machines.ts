@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/append'
 import type { SqlClient } from '../db/client'
 import type { ReadScope } from '../queries/scope'
 import { epochMs, sqlParams } from '../queries/sql'
@@ -27,21 +28,34 @@ export async function listMachines(sql: SqlClient, scope: ReadScope, filter: Mac
   return toPage(rows, page.limit, r => [r.tenant, r.site, r.plcId], r => r)
 }
 
-async function getMachine(sql: SqlClient, id: string): Promise<MachineJson> {
-  const [row] = await sql.query<MachineJson>(`${SELECT} where c.id = $1`, [id])
+async function getMachine(sql: SqlClient, id: string): Promise<MachineJson & { tenantId: string }> {
+  const [row] = await sql.query<MachineJson & { tenantId: string }>(`${SELECT.replace('select ', 'select c.tenant_id as "tenantId", ')} where c.id = $1`, [id])
   return row!
 }
 
+const withoutTenantId = ({ tenantId: _tenantId, lastValueAt: _lastValueAt, ...m }: MachineJson & { tenantId: string }) => m
+
+/** Runs a change of one machine and records it with the machine as it was and is; the machine after. */
+function changeMachine(sql: SqlClient, actor: string, id: string, action: string, change: (tx: SqlClient) => Promise<unknown>): Promise<MachineJson> {
+  return sql.transaction(async (tx) => {
+    const before = await getMachine(tx, id)
+    await change(tx)
+    const after = await getMachine(tx, id)
+    await appendAudit(tx, { tenantId: after.tenantId, actor, action, entity: 'machine', entityId: id, before: withoutTenantId(before), after: withoutTenantId(after) })
+    const { tenantId: _tenantId, ...machine } = after
+    return machine
+  })
+}
+
 /** Approves (active) or rejects a machine; a name given with it replaces the current one. */
-export async function setMachineStatus(sql: SqlClient, id: string, status: 'active' | 'rejected', name?: string): Promise<MachineJson> {
-  await sql.query('update plcs set status = $2, name = coalesce($3, name) where id = $1', [id, status, name ?? null])
-  return getMachine(sql, id)
+export function setMachineStatus(sql: SqlClient, actor: string, id: string, status: 'active' | 'rejected', name?: string): Promise<MachineJson> {
+  return changeMachine(sql, actor, id, status === 'active' ? 'machine.approve' : 'machine.reject',
+    tx => tx.query('update plcs set status = $2, name = coalesce($3, name) where id = $1', [id, status, name ?? null]))
 }
 
 /** Renames a machine; null clears the name. */
-export async function renameMachine(sql: SqlClient, id: string, name: string | null): Promise<MachineJson> {
-  await sql.query('update plcs set name = $2 where id = $1', [id, name])
-  return getMachine(sql, id)
+export function renameMachine(sql: SqlClient, actor: string, id: string, name: string | null): Promise<MachineJson> {
+  return changeMachine(sql, actor, id, 'machine.rename', tx => tx.query('update plcs set name = $2 where id = $1', [id, name]))
 }
 
 export type ClaimOutcome = { outcome: 'claimed', machine: MachineJson } | { outcome: 'not_found' } | { outcome: 'not_pending' }
@@ -50,12 +64,22 @@ export type ClaimOutcome = { outcome: 'claimed', machine: MachineJson } | { outc
  * Claims a pending machine of a plant by its claim code (`{gateway}/{plcId}`): the PLC must have sent
  * through that gateway. Claiming makes it active, and names it if a name is given.
  */
-export async function claimMachine(sql: SqlClient, plantId: string, code: { gatewayId: string, plcId: string }, name?: string): Promise<ClaimOutcome> {
-  const [found] = await sql.query<{ id: string }>(
-    `select c.id from plcs c join gateways g on g.id = c.gateway_id where c.plant_id = $1 and c.plc_id = $2 and g.thing_name = $3`,
+export async function claimMachine(sql: SqlClient, actor: string, plantId: string, code: { gatewayId: string, plcId: string }, name?: string): Promise<ClaimOutcome> {
+  const [found] = await sql.query<{ id: string, status: string }>(
+    `select c.id, c.status from plcs c join gateways g on g.id = c.gateway_id where c.plant_id = $1 and c.plc_id = $2 and g.thing_name = $3`,
     [plantId, code.plcId, code.gatewayId])
   if (!found) return { outcome: 'not_found' }
-  const claimed = await sql.query(
-    `update plcs set status = 'active', name = coalesce($2, name) where id = $1 and status = 'pending' returning id`, [found.id, name ?? null])
-  return claimed.length ? { outcome: 'claimed', machine: await getMachine(sql, found.id) } : { outcome: 'not_pending' }
+  let claimed = false
+  const machine = await changeMachine(sql, actor, found.id, 'machine.claim', async (tx) => {
+    const rows = await tx.query(`update plcs set status = 'active', name = coalesce($2, name) where id = $1 and status = 'pending' returning id`, [found.id, name ?? null])
+    // Nothing changed: roll back, so no entry is written for a claim that did not happen.
+    if (!rows.length) throw new NotPending()
+    claimed = true
+  }).catch((err) => {
+    if (err instanceof NotPending) return undefined
+    throw err
+  })
+  return claimed && machine ? { outcome: 'claimed', machine } : { outcome: 'not_pending' }
 }
+
+class NotPending extends Error {}

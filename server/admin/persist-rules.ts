@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/append'
 import type { PersistMode } from '../config/env'
 import type { SqlClient } from '../db/client'
 
@@ -61,41 +62,72 @@ export async function resolveRuleScope(sql: SqlClient, tenantId: string, s: { si
   return { tenantId, plantId, plcId, metric: s.metric ?? null }
 }
 
+const SCOPE_MATCH = `tenant_id = $1 and plant_id is not distinct from $2 and plc_id is not distinct from $3 and metric is not distinct from $4`
+const scopeParams = (s: RuleScope) => [s.tenantId, s.plantId, s.plcId, s.metric]
+
+async function ruleOfScope(sql: SqlClient, s: RuleScope): Promise<PersistRuleJson | undefined> {
+  const [row] = await sql.query<{ id: string }>(`select id from persist_rules where ${SCOPE_MATCH}`, scopeParams(s))
+  return row && getPersistRule(sql, s.tenantId, row.id)
+}
+
+/** Records a rule change on its tenant's chain. */
+function audit(tx: SqlClient, actor: string, tenantId: string, action: string, id: string, before?: PersistRuleJson, after?: PersistRuleJson) {
+  return appendAudit(tx, { tenantId, actor, action: `persist_rule.${action}`, entity: 'persist_rule', entityId: id, before, after })
+}
+
 /** Creates the rule of a scope; undefined if that scope already has one. */
-export async function createPersistRule(sql: SqlClient, scope: RuleScope, mode: PersistMode): Promise<string | undefined> {
-  const [row] = await sql.query<{ id: string }>(
-    `insert into persist_rules (tenant_id, plant_id, plc_id, metric, mode) values ($1, $2, $3, $4, $5)
-     on conflict on constraint persist_rules_scope do nothing returning id`,
-    [scope.tenantId, scope.plantId, scope.plcId, scope.metric, mode])
-  return row?.id
+export function createPersistRule(sql: SqlClient, actor: string, scope: RuleScope, mode: PersistMode): Promise<string | undefined> {
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into persist_rules (tenant_id, plant_id, plc_id, metric, mode) values ($1, $2, $3, $4, $5)
+       on conflict on constraint persist_rules_scope do nothing returning id`, [...scopeParams(scope), mode])
+    if (!row) return undefined
+    await audit(tx, actor, scope.tenantId, 'create', row.id, undefined, await getPersistRule(tx, scope.tenantId, row.id))
+    return row.id
+  })
 }
 
 /** Sets the mode of a scope, creating its rule if needed; returns the rule's id. */
-export async function upsertPersistRule(sql: SqlClient, scope: RuleScope, mode: PersistMode): Promise<string> {
-  const [row] = await sql.query<{ id: string }>(
-    `insert into persist_rules (tenant_id, plant_id, plc_id, metric, mode) values ($1, $2, $3, $4, $5)
-     on conflict on constraint persist_rules_scope do update set mode = excluded.mode, updated_at = now() returning id`,
-    [scope.tenantId, scope.plantId, scope.plcId, scope.metric, mode])
-  return row!.id
+export function upsertPersistRule(sql: SqlClient, actor: string, scope: RuleScope, mode: PersistMode): Promise<string> {
+  return sql.transaction(async (tx) => {
+    const before = await ruleOfScope(tx, scope)
+    const [row] = await tx.query<{ id: string }>(
+      `insert into persist_rules (tenant_id, plant_id, plc_id, metric, mode) values ($1, $2, $3, $4, $5)
+       on conflict on constraint persist_rules_scope do update set mode = excluded.mode, updated_at = now() returning id`, [...scopeParams(scope), mode])
+    await audit(tx, actor, scope.tenantId, 'set', row!.id, before, await getPersistRule(tx, scope.tenantId, row!.id))
+    return row!.id
+  })
 }
 
 /** Changes one rule's mode; false if the tenant has no such rule. */
-export async function updatePersistRule(sql: SqlClient, tenantId: string, id: string, mode: PersistMode): Promise<boolean> {
-  const rows = await sql.query('update persist_rules set mode = $3, updated_at = now() where tenant_id = $1 and id = $2 returning id', [tenantId, id, mode])
-  return rows.length > 0
+export function updatePersistRule(sql: SqlClient, actor: string, tenantId: string, id: string, mode: PersistMode): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const before = await getPersistRule(tx, tenantId, id)
+    if (!before) return false
+    await tx.query('update persist_rules set mode = $3, updated_at = now() where tenant_id = $1 and id = $2', [tenantId, id, mode])
+    await audit(tx, actor, tenantId, 'update', id, before, await getPersistRule(tx, tenantId, id))
+    return true
+  })
 }
 
 /** Deletes one rule; false if the tenant has no such rule. */
-export async function deletePersistRule(sql: SqlClient, tenantId: string, id: string): Promise<boolean> {
-  const rows = await sql.query('delete from persist_rules where tenant_id = $1 and id = $2 returning id', [tenantId, id])
-  return rows.length > 0
+export function deletePersistRule(sql: SqlClient, actor: string, tenantId: string, id: string): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const before = await getPersistRule(tx, tenantId, id)
+    if (!before) return false
+    await tx.query('delete from persist_rules where tenant_id = $1 and id = $2', [tenantId, id])
+    await audit(tx, actor, tenantId, 'delete', id, before)
+    return true
+  })
 }
 
 /** Deletes the rule of a scope; false if it has none. */
-export async function deletePersistRuleByScope(sql: SqlClient, s: RuleScope): Promise<boolean> {
-  const rows = await sql.query(
-    `delete from persist_rules where tenant_id = $1 and plant_id is not distinct from $2
-       and plc_id is not distinct from $3 and metric is not distinct from $4 returning id`,
-    [s.tenantId, s.plantId, s.plcId, s.metric])
-  return rows.length > 0
+export function deletePersistRuleByScope(sql: SqlClient, actor: string, s: RuleScope): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const before = await ruleOfScope(tx, s)
+    if (!before) return false
+    await tx.query('delete from persist_rules where tenant_id = $1 and id = $2', [s.tenantId, before.id])
+    await audit(tx, actor, s.tenantId, 'delete', before.id, before)
+    return true
+  })
 }

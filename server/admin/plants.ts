@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/append'
 import type { SqlClient } from '../db/client'
 import type { ReadScope } from '../queries/scope'
 import { epochMs, sqlParams } from '../queries/sql'
@@ -44,30 +45,41 @@ async function getPlant(sql: SqlClient, id: string): Promise<PlantRecord> {
 }
 
 /** Creates a plant in a tenant; undefined when the tenant has this site already. */
-export async function createPlant(sql: SqlClient, tenantId: string, plant: { province: string, slug: string, name: string }): Promise<PlantJson | undefined> {
-  const [row] = await sql.query<{ id: string }>(
-    `insert into plants (tenant_id, province, slug, name) values ($1, $2, $3, $4)
-     on conflict (tenant_id, slug) do nothing returning id`, [tenantId, plant.province, plant.slug, plant.name])
-  return row && toPlantJson(await getPlant(sql, row.id))
+export function createPlant(sql: SqlClient, actor: string, tenantId: string, plant: { province: string, slug: string, name: string }): Promise<PlantJson | undefined> {
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into plants (tenant_id, province, slug, name) values ($1, $2, $3, $4)
+       on conflict (tenant_id, slug) do nothing returning id`, [tenantId, plant.province, plant.slug, plant.name])
+    if (!row) return undefined
+    const after = toPlantJson(await getPlant(tx, row.id))
+    await appendAudit(tx, { tenantId, actor, action: 'plant.create', entity: 'plant', entityId: row.id, after })
+    return after
+  })
 }
 
 /** Renames a plant and/or corrects its province. */
-export async function updatePlant(sql: SqlClient, id: string, change: { name?: string, province?: string }): Promise<PlantJson> {
-  await sql.query('update plants set name = coalesce($2, name), province = coalesce($3, province) where id = $1', [id, change.name ?? null, change.province ?? null])
-  return toPlantJson(await getPlant(sql, id))
+export function updatePlant(sql: SqlClient, actor: string, id: string, change: { name?: string, province?: string }): Promise<PlantJson> {
+  return sql.transaction(async (tx) => {
+    const before = await getPlant(tx, id)
+    await tx.query('update plants set name = coalesce($2, name), province = coalesce($3, province) where id = $1', [id, change.name ?? null, change.province ?? null])
+    const after = toPlantJson(await getPlant(tx, id))
+    await appendAudit(tx, { tenantId: before.tenantId, actor, action: 'plant.update', entity: 'plant', entityId: id, before: toPlantJson(before), after })
+    return after
+  })
 }
 
 /**
  * Deletes a plant with its gateways, PLCs, their data, dashboards and rules. One that has gateways or
  * machines is kept unless `force`. False when it was kept.
  */
-export function deletePlant(sql: SqlClient, plant: PlantRecord, force: boolean): Promise<boolean> {
+export function deletePlant(sql: SqlClient, actor: string, plant: PlantRecord, force: boolean): Promise<boolean> {
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<{ used: boolean }>(
       `select exists (select 1 from plcs where plant_id = $1) or exists (select 1 from gateways where plant_id = $1) as used`, [plant.id])
     if (row!.used && !force) return false
     await purgeTelemetry(tx, 'select id from plcs where plant_id = $1', [plant.id])
     await tx.query('delete from plants where id = $1', [plant.id])
+    await appendAudit(tx, { tenantId: plant.tenantId, actor, action: 'plant.delete', entity: 'plant', entityId: plant.id, before: toPlantJson(plant), after: { force } })
     return true
   })
 }

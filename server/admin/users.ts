@@ -1,4 +1,5 @@
 import type { Auth } from 'firebase-admin/auth'
+import { appendAudit } from '../audit/append'
 import type { Role } from '../auth/types'
 import type { SqlClient } from '../db/client'
 import type { ReadScope } from '../queries/scope'
@@ -77,7 +78,7 @@ export type UserCreation = UserCreated | { outcome: 'user_exists' } | { outcome:
  * password alone) and their users row. Without a password the account has none, and the result
  * carries a password-reset link for the user to set it.
  */
-export async function createUser(sql: SqlClient, auth: Auth, u: { tenantId: string, email: string, role: Role, plants: 'all' | string[], password?: string }): Promise<UserCreation> {
+export async function createUser(sql: SqlClient, auth: Auth, actor: string, u: { tenantId: string, email: string, role: Role, plants: 'all' | string[], password?: string }): Promise<UserCreation> {
   const plants = await plantIds(sql, u.tenantId, u.plants)
   if ('unknown' in plants) return { outcome: 'unknown_plants', unknown: plants.unknown }
   if ((await sql.query('select 1 from users where lower(email) = $1', [u.email])).length) return { outcome: 'user_exists' }
@@ -96,15 +97,25 @@ export async function createUser(sql: SqlClient, auth: Auth, u: { tenantId: stri
     if (account?.created) await auth.deleteUser(account.uid).catch(() => {})
     return firebaseFailure(err)
   }
-  const [row] = await sql.query<{ id: string }>(
-    `insert into users (firebase_uid, email, tenant_id, role, plant_access) values ($1, $2, $3, $4, $5::uuid[])
-     on conflict do nothing returning id`, [account.uid, u.email, u.tenantId, u.role, pgArray(plants.ids)])
-  if (!row) {
+  const user = await insertUser(sql, actor, { ...u, uid: account.uid, plantIds: plants.ids })
+  if (!user) {
     if (account.created) await auth.deleteUser(account.uid).catch(() => {})
     return { outcome: 'user_exists' }
   }
-  const user = await findUser(sql, { platformAdmins: true }, row.id)
-  return { outcome: 'created', user: toJson(user!), firebaseUid: account.uid, passwordResetLink }
+  return { outcome: 'created', user, firebaseUid: account.uid, passwordResetLink }
+}
+
+/** The users row of an invitation, audited; undefined when the email has one already. */
+function insertUser(sql: SqlClient, actor: string, u: { uid: string, email: string, tenantId: string, role: Role, plantIds: string[] }): Promise<UserJson | undefined> {
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into users (firebase_uid, email, tenant_id, role, plant_access) values ($1, $2, $3, $4, $5::uuid[])
+       on conflict do nothing returning id`, [u.uid, u.email, u.tenantId, u.role, pgArray(u.plantIds)])
+    if (!row) return undefined
+    const user = toJson((await findUser(tx, { platformAdmins: true }, row.id))!)
+    await appendAudit(tx, { tenantId: u.tenantId, actor, action: 'user.invite', entity: 'user', entityId: row.id, after: user })
+    return user
+  })
 }
 
 interface UserUpdated { outcome: 'updated', user: UserJson, firebaseUid: string | null }
@@ -118,7 +129,7 @@ async function isLastAdmin(sql: SqlClient, user: UserRow): Promise<boolean> {
 }
 
 /** Changes a user's role and/or plant access (site slugs of their tenant). An admin's access is always every plant. */
-export function updateUser(sql: SqlClient, scope: UserScope, id: string, change: { role?: Role, plants?: 'all' | string[] }): Promise<UserUpdate> {
+export function updateUser(sql: SqlClient, actor: string, scope: UserScope, id: string, change: { role?: Role, plants?: 'all' | string[] }): Promise<UserUpdate> {
   return sql.transaction(async (tx) => {
     const user = await findUser(tx, scope, id)
     if (!user) return { outcome: 'not_found' }
@@ -130,7 +141,9 @@ export function updateUser(sql: SqlClient, scope: UserScope, id: string, change:
     const keepPlants = role !== 'admin' && change.plants === undefined
     await tx.query('update users set role = $2, plant_access = case when $3 then plant_access else $4::uuid[] end where id = $1',
       [id, role, keepPlants, pgArray(plants.ids)])
-    return { outcome: 'updated', user: toJson((await findUser(tx, scope, id))!), firebaseUid: user.firebaseUid }
+    const after = toJson((await findUser(tx, scope, id))!)
+    await appendAudit(tx, { tenantId: user.tenantId, actor, action: 'user.update', entity: 'user', entityId: id, before: toJson(user), after })
+    return { outcome: 'updated', user: after, firebaseUid: user.firebaseUid }
   })
 }
 
@@ -140,12 +153,13 @@ export type UserDeletion = { outcome: 'deleted', firebaseUid: string | null } | 
  * Deletes a user's row, then their Firebase account (best effort: without the row the account has no
  * access anyway), so they cannot sign in again.
  */
-export async function deleteUser(sql: SqlClient, auth: Auth, scope: UserScope, id: string): Promise<UserDeletion> {
+export async function deleteUser(sql: SqlClient, auth: Auth, actor: string, scope: UserScope, id: string): Promise<UserDeletion> {
   const deletion = await sql.transaction(async (tx): Promise<UserDeletion> => {
     const user = await findUser(tx, scope, id)
     if (!user) return { outcome: 'not_found' }
     if (await isLastAdmin(tx, user)) return { outcome: 'last_admin' }
     await tx.query('delete from users where id = $1', [id])
+    await appendAudit(tx, { tenantId: user.tenantId, actor, action: 'user.delete', entity: 'user', entityId: id, before: toJson(user) })
     return { outcome: 'deleted', firebaseUid: user.firebaseUid }
   })
   if (deletion.outcome === 'deleted' && deletion.firebaseUid) await auth.deleteUser(deletion.firebaseUid).catch(() => {})

@@ -1,5 +1,10 @@
 import type { SqlClient } from '../db/client'
+import { actorOf } from '../audit/actor'
 import { alarmSelect, type AlarmRecord } from './alarm-json'
+import { auditCritical } from './audit'
+
+/** Who acts: the alarm records their email; the audit chain their email and uid. */
+export interface Actor { uid: string, email: string }
 
 export type ActionOutcome = { ok: true, alarm: AlarmRecord } | { ok: false, code: 'ALREADY_ACKNOWLEDGED' | 'NOT_SHELVED' }
 
@@ -34,20 +39,28 @@ with unshelved as (
 )
 ${alarmSelect('unshelved')}`
 
+/** Runs one action's statement and, for a critical alarm, records it on the audit chain in the same transaction. */
+function act(sql: SqlClient, statement: string, params: unknown[], who: Actor, transition: string): Promise<AlarmRecord | undefined> {
+  return sql.transaction(async (tx) => {
+    const [alarm] = await tx.query<AlarmRecord>(statement, params)
+    if (alarm) await auditCritical(tx, actorOf(who), alarm, transition)
+    return alarm
+  })
+}
+
 /** Acknowledges an alarm (who, when, comment); an alarm is acknowledged once. */
-export async function acknowledgeAlarm(sql: SqlClient, id: string, actor: string, comment: string | null, now = Date.now()): Promise<ActionOutcome> {
-  const [alarm] = await sql.query<AlarmRecord>(ACKNOWLEDGE, [id, actor, comment, now])
+export async function acknowledgeAlarm(sql: SqlClient, id: string, who: Actor, comment: string | null, now = Date.now()): Promise<ActionOutcome> {
+  const alarm = await act(sql, ACKNOWLEDGE, [id, who.email, comment, now], who, 'acknowledged')
   return alarm ? { ok: true, alarm } : { ok: false, code: 'ALREADY_ACKNOWLEDGED' }
 }
 
 /** Shelves an alarm for `minutes` from now: hidden from active lists, still tracked. Shelving again extends or shortens it. */
-export async function shelveAlarm(sql: SqlClient, id: string, actor: string, minutes: number, comment: string | null, now = Date.now()): Promise<AlarmRecord> {
-  const [alarm] = await sql.query<AlarmRecord>(SHELVE, [id, actor, minutes, now, comment])
-  return alarm!
+export async function shelveAlarm(sql: SqlClient, id: string, who: Actor, minutes: number, comment: string | null, now = Date.now()): Promise<AlarmRecord> {
+  return (await act(sql, SHELVE, [id, who.email, minutes, now, comment], who, 'shelved'))!
 }
 
 /** Ends a shelving early. */
-export async function unshelveAlarm(sql: SqlClient, id: string, actor: string, now = Date.now()): Promise<ActionOutcome> {
-  const [alarm] = await sql.query<AlarmRecord>(UNSHELVE, [id, actor, now])
+export async function unshelveAlarm(sql: SqlClient, id: string, who: Actor, now = Date.now()): Promise<ActionOutcome> {
+  const alarm = await act(sql, UNSHELVE, [id, who.email, now], who, 'unshelved')
   return alarm ? { ok: true, alarm } : { ok: false, code: 'NOT_SHELVED' }
 }

@@ -3,6 +3,9 @@ import type { Page, PageRequest } from '../admin/page'
 import { toPage } from '../admin/page'
 import type { AlarmRuleInput } from './rule-schemas'
 import type { Severity } from './rules'
+import { appendAudit } from '../audit/append'
+import { actorOf } from '../audit/actor'
+import type { Actor } from './actions'
 import { alarmSelect, type AlarmRecord } from './alarm-json'
 
 export interface AlarmRuleJson {
@@ -62,39 +65,62 @@ export async function getAlarmRule(sql: SqlClient, tenantId: string, id: string)
   return rule
 }
 
-export async function createAlarmRule(sql: SqlClient, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<string> {
-  const [row] = await sql.query<{ id: string }>(
-    `insert into alarm_rules (tenant_id, plant_id, plc_id, kind, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled)
-     values ($1, $2, $3, 'threshold', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
-    [scope.tenantId, scope.plantId, scope.plcId, ...settings(r)])
-  return row!.id
+/** Records a rule change on its tenant's chain (call last in the transaction: it takes the chain's lock). */
+function audit(tx: SqlClient, actor: string, tenantId: string, action: string, id: string, before?: AlarmRuleJson, after?: AlarmRuleJson) {
+  return appendAudit(tx, { tenantId, actor, action: `alarm_rule.${action}`, entity: 'alarm_rule', entityId: id, before, after })
 }
 
-/** Replaces a rule's scope and settings; false when it is not there. */
-export async function updateAlarmRule(sql: SqlClient, id: string, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<boolean> {
-  const rows = await sql.query(
-    `update alarm_rules set plant_id = $3, plc_id = $4, metric = $5, name = $6, min = $7, max = $8, deadband = $9, tolerance_abs = $10,
-       tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, updated_at = now()
-     where tenant_id = $1 and id = $2 returning id`,
-    [scope.tenantId, id, scope.plantId, scope.plcId, ...settings(r)])
-  return rows.length > 0
+export function createAlarmRule(sql: SqlClient, who: Actor, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<AlarmRuleJson> {
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into alarm_rules (tenant_id, plant_id, plc_id, kind, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled)
+       values ($1, $2, $3, 'threshold', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
+      [scope.tenantId, scope.plantId, scope.plcId, ...settings(r)])
+    const after = toRuleJson((await getAlarmRule(tx, scope.tenantId, row!.id))!)
+    await audit(tx, actorOf(who), scope.tenantId, 'create', after.id, undefined, after)
+    return after
+  })
 }
 
-export async function deleteAlarmRule(sql: SqlClient, tenantId: string, id: string): Promise<boolean> {
-  const rows = await sql.query('delete from alarm_rules where tenant_id = $1 and id = $2 returning id', [tenantId, id])
-  return rows.length > 0
-}
+/** What changing or deleting a rule did: the rule after, and the alarms it cleared. */
+export interface RuleChange { rule?: AlarmRuleJson, cleared: AlarmRecord[] }
 
 /**
- * Clears the open alarms of a rule that is being deleted, disabled or re-scoped: nothing would ever
- * evaluate their condition again. Returns them as cleared.
+ * Replaces a rule's scope and settings. Its open alarms stay open under the new limits (the next value
+ * decides), but are cleared when the rule is disabled or now watches something else.
  */
-export function clearRuleAlarms(sql: SqlClient, ruleId: string, actor: string, reason: string): Promise<AlarmRecord[]> {
-  return sql.query<AlarmRecord>(`
+export function updateAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRecord, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<RuleChange> {
+  return sql.transaction(async (tx) => {
+    await tx.query(
+      `update alarm_rules set plant_id = $3, plc_id = $4, metric = $5, name = $6, min = $7, max = $8, deadband = $9, tolerance_abs = $10,
+         tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, updated_at = now()
+       where tenant_id = $1 and id = $2`,
+      [scope.tenantId, before.id, scope.plantId, scope.plcId, ...settings(r)])
+    const after = (await getAlarmRule(tx, scope.tenantId, before.id))!
+    const rescoped = before.plantId !== after.plantId || before.plcId !== after.plcId || before.metric !== after.metric
+    const cleared = !after.enabled || rescoped ? await clearRuleAlarms(tx, before.id, who.email, after.enabled ? 'rule changed scope' : 'rule disabled') : []
+    await audit(tx, actorOf(who), scope.tenantId, 'update', before.id, toRuleJson(before), toRuleJson(after))
+    return { rule: toRuleJson(after), cleared }
+  })
+}
+
+/** Deletes a rule, clearing its open alarms first (nothing would evaluate them again). */
+export function deleteAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRecord, tenantId: string): Promise<RuleChange> {
+  return sql.transaction(async (tx) => {
+    const cleared = await clearRuleAlarms(tx, before.id, who.email, 'rule deleted')
+    await tx.query('delete from alarm_rules where tenant_id = $1 and id = $2', [tenantId, before.id])
+    await audit(tx, actorOf(who), tenantId, 'delete', before.id, toRuleJson(before))
+    return { cleared }
+  })
+}
+
+/** Clears the open alarms of a rule being deleted, disabled or re-scoped; returns them as cleared. */
+function clearRuleAlarms(tx: SqlClient, ruleId: string, email: string, reason: string): Promise<AlarmRecord[]> {
+  return tx.query<AlarmRecord>(`
     with cleared as (
       update alarms set state = 'cleared', cleared_at = now() where rule_id = $1 and state <> 'cleared' returning *
     ), logged as (
       insert into alarm_events (tenant_id, alarm_id, kind, at, actor, comment) select tenant_id, id, 'cleared', cleared_at, $2, $3 from cleared
     )
-    ${alarmSelect('cleared')}`, [ruleId, actor, reason])
+    ${alarmSelect('cleared')}`, [ruleId, email, reason])
 }

@@ -1,6 +1,10 @@
 import type { SqlClient } from '../db/client'
 import { alarmSelect, type AlarmRecord } from './alarm-json'
+import { auditCritical } from './audit'
 import type { AlarmDraft } from './observations'
+
+/** How the audit chain names the engine. */
+const ENGINE_ACTOR = 'alarm-engine'
 
 /** A raise or clear the engine decided, to be written. */
 export interface Transition {
@@ -47,6 +51,7 @@ export async function writeTransitions(sql: SqlClient, transitions: Transition[]
       const rows = await tx.query<AlarmRecord>(raise ? RAISE : CLEAR, raise ? raiseParams(t) : [t.key, t.ts, t.value])
       for (const alarm of rows) changed.push({ alarm, transition: raise ? 'raised' : 'cleared' })
     }
+    for (const c of changed) await auditCritical(tx, ENGINE_ACTOR, c.alarm, c.transition)
     return changed
   })
 }

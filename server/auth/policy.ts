@@ -16,6 +16,7 @@ const GRANTS = {
   'alarm:shelve': ['admin', 'manager'],
   'machine:manage': ['admin', 'manager'],
   'audit:read': ['admin', 'manager'],
+  'audit:seal': ['admin'],
   'persist_rule:read': ['admin', 'manager'],
   'persist_rule:write': ['admin'],
   'plant:write': ['admin'],

@@ -51,6 +51,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().positive().default(300),
   RATE_LIMIT_AUTH_FAILURES_PER_MIN: z.coerce.number().int().positive().default(30),
   ADMIN_EMAILS: z.string().default('').transform(s => s.split(',').map(e => e.trim().toLowerCase()).filter(Boolean)),
+  AUDIT_ANCHOR: z.enum(['none', 'file', 'http']).default('none'),
+  AUDIT_ANCHOR_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUDIT_ANCHOR_FILE: optionalText,
+  AUDIT_ANCHOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  AUDIT_ANCHOR_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  AUDIT_SEAL_INTERVAL_S: z.coerce.number().nonnegative().default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 })
 
@@ -108,7 +114,14 @@ export interface PlatformConfig {
     /** Per client IP: failed token checks a minute before it is refused for a minute. */
     authFailuresPerMinute: number
   }
+  audit: AuditConfig
   logLevel: Env['LOG_LEVEL']
+}
+
+/** Where sealed audit roots are anchored, and how often chains are sealed (0: only on request). */
+export interface AuditConfig {
+  anchor: { kind: 'none' } | { kind: 'file', path: string } | { kind: 'http', url: string, timeoutMs: number, attempts: number }
+  sealIntervalMs: number
 }
 
 /** Reads the platform's configuration from environment variables; throws naming every bad variable. */
@@ -158,8 +171,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoData: e.DEMO_DATA,
     auth: authConfig(e),
     http: { corsOrigins: e.CORS_ORIGINS, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MIN, authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MIN },
+    audit: auditConfig(e),
     logLevel: e.LOG_LEVEL
   }
+}
+
+function auditConfig(e: Env): AuditConfig {
+  const sealIntervalMs = e.AUDIT_SEAL_INTERVAL_S * 1000
+  if (e.AUDIT_ANCHOR === 'file') return { anchor: { kind: 'file', path: e.AUDIT_ANCHOR_FILE ?? `${e.DATA_DIR}/audit-anchors.jsonl` }, sealIntervalMs }
+  if (e.AUDIT_ANCHOR === 'http') {
+    if (!e.AUDIT_ANCHOR_URL) throw new Error('Invalid configuration: AUDIT_ANCHOR_URL is required with AUDIT_ANCHOR=http')
+    return { anchor: { kind: 'http', url: e.AUDIT_ANCHOR_URL, timeoutMs: e.AUDIT_ANCHOR_TIMEOUT_MS, attempts: e.AUDIT_ANCHOR_ATTEMPTS }, sealIntervalMs }
+  }
+  return { anchor: { kind: 'none' }, sealIntervalMs }
 }
 
 // The emulator accepts forged tokens (STACK-NOTES 15), so production must name a real project and

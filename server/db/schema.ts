@@ -297,4 +297,24 @@ export const auditLog = pgTable('audit_log', {
   at: at('at').notNull().defaultNow(),
   prevHash: text('prev_hash'),
   hash: text('hash').notNull()
-}, t => [index('audit_log_tenant_id').on(t.tenantId, t.id)])
+}, t => [
+  index('audit_log_tenant_id').on(t.tenantId, t.id),
+  // A chain never forks: one successor per entry (and one genesis, prev_hash null, per tenant).
+  unique('audit_log_chain_successor').on(t.tenantId, t.prevHash).nullsNotDistinct()
+])
+
+/**
+ * Merkle roots sealing a run of one chain's entries (`first_id`..`last_id`, in chain order), see
+ * server/audit/merkle.ts; `anchor` is the notary's receipt once the root was sent out.
+ */
+export const auditRoots = pgTable('audit_roots', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+  firstId: bigint('first_id', { mode: 'number' }).notNull(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull(),
+  entries: integer('entries').notNull(),
+  root: text('root').notNull(),
+  sealedAt: at('sealed_at').notNull().defaultNow(),
+  anchor: jsonb('anchor'),
+  anchorError: text('anchor_error')
+}, t => [index('audit_roots_tenant_last').on(t.tenantId, t.lastId)])

@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/append'
 import type { SqlClient } from '../db/client'
 import type { Ingestor, Outcome } from './ingestor'
 
@@ -14,13 +15,26 @@ export interface ReplayResult {
  * (`replayed_at`, `replay_count`); a message that fails again becomes a new dead letter with its new
  * reason, so the history of attempts is kept.
  */
-export async function replayDeadLetters(sql: SqlClient, ingestor: Ingestor, ids: number[]): Promise<ReplayResult> {
+export async function replayDeadLetters(sql: SqlClient, ingestor: Ingestor, ids: number[], actor: string): Promise<ReplayResult> {
   if (!ids.length) return { replayed: 0, stored: 0 }
-  const rows = await sql.query<{ id: number, topic: string, payload: Uint8Array }>(
-    'select id, topic, payload from dead_letters where id = any($1::bigint[]) order by id', [`{${ids.filter(Number.isSafeInteger).join(',')}}`])
+  const rows = await sql.query<{ id: number, tenantId: string | null, topic: string, payload: Uint8Array }>(
+    'select id, tenant_id as "tenantId", topic, payload from dead_letters where id = any($1::bigint[]) order by id', [`{${ids.filter(Number.isSafeInteger).join(',')}}`])
   const outcomes = await Promise.all(rows.map(r => new Promise<Outcome>(resolve => ingestor.push({
     topic: r.topic, payload: r.payload, retained: false, receivedAt: Date.now(), ack: resolve
   }))))
-  await sql.query('update dead_letters set replayed_at = now(), replay_count = replay_count + 1 where id = any($1::bigint[])', [`{${rows.map(r => r.id).join(',')}}`])
-  return { replayed: rows.length, stored: outcomes.filter(o => o === 'stored').length }
+  const result = { replayed: rows.length, stored: outcomes.filter(o => o === 'stored').length }
+  await sql.transaction(async (tx) => {
+    await tx.query('update dead_letters set replayed_at = now(), replay_count = replay_count + 1 where id = any($1::bigint[])', [`{${rows.map(r => r.id).join(',')}}`])
+    // One entry per chain: a platform admin's replay may span tenants (and letters of no known tenant).
+    for (const [tenantId, letters] of groupByTenant(rows)) { // in a fixed order: two replays never wait on each other's chain locks
+      await appendAudit(tx, { tenantId, actor, action: 'dead_letter.replay', entity: 'dead_letter', entityId: null, after: { ids: letters, ...result } })
+    }
+  })
+  return result
+}
+
+function groupByTenant(rows: { id: number, tenantId: string | null }[]): Map<string | null, number[]> {
+  const byTenant = new Map<string | null, number[]>()
+  for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.id])
+  return new Map([...byTenant].sort(([a], [b]) => (a ?? '').localeCompare(b ?? '')))
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Operation } from './operation'
 import { operations as access } from './operations/access'
 import { operations as alarms } from './operations/alarms'
+import { operations as audit } from './operations/audit'
 import { operations as dashboards } from './operations/dashboards'
 import { operations as deadLetters } from './operations/dead-letters'
 import { operations as gateways } from './operations/gateways'
@@ -12,7 +13,7 @@ import { operations as telemetry } from './operations/telemetry'
 import { operations as tenants } from './operations/tenants'
 import { operations as users } from './operations/users'
 
-export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms]
+export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms, ...audit]
 
 const ErrorBody = z.object({
   statusCode: z.number().int(),

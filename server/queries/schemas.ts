@@ -15,9 +15,10 @@ export const TenantQuery = z.object({ tenant: slug.optional() })
 export const SiteParams = z.object({ site: slug })
 export const PlcParams = z.object({ site: slug, plcId: id })
 
-// ISO-8601 date-time with an offset (Z or ±hh:mm), an ISO date (UTC midnight) or epoch milliseconds.
+// ISO-8601 date-time with an offset (Z or ±hh:mm), an ISO date (UTC midnight) or epoch milliseconds
+// (also the audit list's from/to).
 // A date-time without an offset is refused: it would mean the server's local time.
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{1,15}$/)], {
+export const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{1,15}$/)], {
   error: 'expected an ISO-8601 date-time with offset, a date or epoch milliseconds'
 }).transform(s => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))).refine(Number.isFinite, 'not a valid date')
 

@@ -1,9 +1,8 @@
 import type { H3Event } from 'h3'
 import type { AuthContext } from '../auth/types'
 import type { Database } from '../db/client'
-import type { Platform } from '../platform'
 import { can, canSeePlant, seesEveryPlant } from '../auth/policy'
-import { clearRuleAlarms, getAlarmRule, type AlarmRuleRecord, type AlarmRuleScope } from '../alarms/rule-admin'
+import { getAlarmRule, type AlarmRuleRecord, type AlarmRuleScope } from '../alarms/rule-admin'
 
 /** Whether the caller may write a rule on this scope: limited plant access means rules of those plants only. */
 function mayWrite(ctx: AuthContext, tenantId: string, plantId: string | null): boolean {
@@ -27,9 +26,4 @@ export async function requireAlarmRule(db: Database, ctx: AuthContext, tenantId:
     throw createError({ statusCode: 404, statusMessage: 'Not found', message: 'Alarm rule not found', data: { code: 'RULE_NOT_FOUND' } })
   }
   return rule
-}
-
-/** Clears a rule's open alarms (deleted, disabled or re-scoped) and tells every instance and live client. */
-export async function closeRuleAlarms(platform: Platform, ruleId: string, ctx: AuthContext, reason: string): Promise<void> {
-  for (const alarm of await clearRuleAlarms(platform.db.sql, ruleId, ctx.email ?? ctx.uid, reason)) platform.alarms.changed(alarm, 'cleared')
 }

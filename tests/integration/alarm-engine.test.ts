@@ -45,9 +45,9 @@ describe.each<Target>(['embedded', 'services'])('alarm engine on the %s target',
 
   async function rule(over: Record<string, unknown>): Promise<string> {
     const body = AlarmRuleBody.parse({ name: 'rule', metric: 'temp', ...over })
-    const id = await createAlarmRule(t.platform.db.sql, { tenantId: ids.tenantId, plantId: null, plcId: null }, body)
+    const created = await createAlarmRule(t.platform.db.sql, { uid: 'test', email: 'test@test.local' }, { tenantId: ids.tenantId, plantId: null, plcId: null }, body)
     t.platform.alarmRulesChanged(ids.tenantId)
-    return id
+    return created.id
   }
 
   beforeAll(async () => {

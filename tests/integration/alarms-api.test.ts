@@ -178,6 +178,21 @@ describe('alarms from MQTT to the API and the live stream', () => {
     expect((await api.expectStatus(422, 'operator', 'POST', `/api/alarms/${alarmId}/acknowledge`, { comment: 5 })).data.field).toBe('comment')
   })
 
+  it('critical alarms and rule changes go into the audit chain, which verifies', async () => {
+    const metric = `${METRIC}_crit`
+    const rule = await api.expectStatus(201, 'admin', 'POST', '/api/alarm-rules', { name: 'Overpressure', metric, max: 10, severity: 'critical', site: 'planta-1' })
+    await api.publish(`factory/granix/ba/planta-1/${M1}/telemetry`, { schemaVersion: 1, timestamp: (clock += 1000), seq: clock, values: { [metric]: 12 } })
+    const alarm = await waitFor(async () => (await api.expectStatus(200, 'operator', 'GET', `/api/alarms?severity=critical&limit=500`)).items.find((a: Loose) => a.metric === metric), 10_000, 'the critical alarm')
+    await api.expectStatus(200, 'operator', 'POST', `/api/alarms/${alarm.id}/acknowledge`, { comment: 'relief valve opened' })
+    const entries = (await walkPages(api, 'admin', '/api/audit?limit=100')).flat() as Loose[]
+    const about = (id: string) => entries.filter(e => e.entityId === id).map(e => [e.action, e.actor.split(' ')[0]])
+    expect(about(alarm.id).sort()).toEqual([['alarm.acknowledged', 'operator@demo.local'], ['alarm.raised', 'alarm-engine']])
+    expect(about(rule.id)).toEqual([['alarm_rule.create', 'admin@demo.local']])
+    // A high alarm is not a critical one: it stays out of the chain.
+    expect(about(alarmId)).toEqual([])
+    expect(await api.expectStatus(200, 'admin', 'GET', '/api/audit/verify')).toMatchObject({ ok: true })
+  })
+
   it('pages through every alarm once, newest first', async () => {
     const pages = await walkPages(api, 'manager', '/api/alarms?limit=1')
     const ids = pages.flat().map((a: Loose) => a.id)

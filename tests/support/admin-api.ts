@@ -39,6 +39,8 @@ export const errorOf = (b: ErrorBody & { statusMessage?: string }) => ({ statusC
 
 export interface AdminApi {
   server: RunningServer
+  /** The server's database, for tools run beside it. */
+  databaseUrl: string
   /** A direct connection to the server's database, for what the API does not show. */
   sql: postgres.Sql
   mqtt: MqttClient
@@ -53,12 +55,12 @@ export interface AdminApi {
  * The built server on a database of its own, PostgreSQL and this machine's Mosquitto, with the demo
  * tenants and users, and an ID token per demo user. Writes are not rate-limited: the tests make many.
  */
-export async function startAdminApi(): Promise<AdminApi> {
+export async function startAdminApi(env: Record<string, string> = {}): Promise<AdminApi> {
   const db = await createTestDatabase()
   const clientId = uniqueId('admin-api')
   const server = await startServer({
     ...emulatorServerEnv(), DATABASE_URL: db.url, MQTT_URL: SERVICES.mosquittoUrl, MQTT_CLIENT_ID: clientId,
-    DEMO_DATA: '1', RATE_LIMIT_WRITES_PER_MIN: '100000'
+    DEMO_DATA: '1', RATE_LIMIT_WRITES_PER_MIN: '100000', ...env
   })
   const tokens = new Map<string, string>()
   for (const u of DEMO_USERS) tokens.set(u.email, await signIn(u.email))
@@ -76,7 +78,7 @@ export async function startAdminApi(): Promise<AdminApi> {
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
   }
   return {
-    server, sql, mqtt, call,
+    server, databaseUrl: db.url, sql, mqtt, call,
     async expectStatus<T>(status: number, who: string, method: string, path: string, body?: unknown): Promise<T> {
       const reply = await call<T>(who, method, path, body)
       expect(reply.status, `${who} ${method} ${path}: ${JSON.stringify(reply.body)}`).toBe(status)

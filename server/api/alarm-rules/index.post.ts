@@ -1,4 +1,4 @@
-import { createAlarmRule, getAlarmRule, toRuleJson } from '../../alarms/rule-admin'
+import { createAlarmRule } from '../../alarms/rule-admin'
 import { AlarmRuleBody } from '../../alarms/rule-schemas'
 
 /** Creates a threshold rule; it applies to the next values that arrive. */
@@ -7,8 +7,8 @@ export default defineEventHandler(async (event) => {
   const body = await validBody(event, AlarmRuleBody)
   const platform = await usePlatform()
   const scope = await requireAlarmRuleScope(event, platform.db, ctx, body)
-  const id = await createAlarmRule(platform.db.sql, scope, body)
+  const rule = await createAlarmRule(platform.db.sql, ctx, scope, body)
   platform.alarmRulesChanged(scope.tenantId)
   setResponseStatus(event, 201)
-  return toRuleJson((await getAlarmRule(platform.db.sql, scope.tenantId, id))!)
+  return rule
 })

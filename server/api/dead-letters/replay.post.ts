@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { visibleDeadLetterIds } from '../../admin/dead-letters'
 import { DeadLetterReplayBody } from '../../admin/dead-letter-schemas'
 
@@ -10,6 +11,6 @@ export default defineEventHandler(async (event) => {
   const { ids } = await validBody(event, DeadLetterReplayBody)
   const platform = await usePlatform()
   const visible = await visibleDeadLetterIds(platform.db.sql, readScope(ctx), ids)
-  const result = await platform.replayDeadLetters(visible)
+  const result = await platform.replayDeadLetters(visible, actorOf(ctx))
   return { ...result, notFound: ids.length - visible.length }
 })

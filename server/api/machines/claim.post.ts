@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { claimMachine } from '../../admin/machines'
 import { MachineClaimBody } from '../../admin/machine-schemas'
 import { findPlants } from '../../admin/plants'
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { claimCode, site, name, tenant } = await validBody(event, MachineClaimBody)
   const { db } = await usePlatform()
   const plant = requireOne(await findPlants(db.sql, readScope(ctx, tenant), site), 'SITE', `Site "${site}"`)
-  const claim = await claimMachine(db.sql, plant.id, claimCode, name)
+  const claim = await claimMachine(db.sql, actorOf(ctx), plant.id, claimCode, name)
   if (claim.outcome === 'not_found') throw notFoundError('CLAIM_CODE_NOT_FOUND', `No machine of site "${site}" has this claim code`)
   if (claim.outcome === 'not_pending') throw conflictError('MACHINE_NOT_PENDING', 'This machine is not pending: it was approved or rejected already')
   return claim.machine

@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { deletePersistRule } from '../../admin/persist-rules'
 import { PersistRuleIdParams, PersistRuleListQuery } from '../../admin/persist-rule-schemas'
 
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { tenant } = await validQuery(event, PersistRuleListQuery)
   const platform = await usePlatform()
   const target = await targetTenant(event, platform.db, ctx, tenant)
-  if (!(await deletePersistRule(platform.db.sql, target.tenantId, id))) throw ruleNotFound()
+  if (!(await deletePersistRule(platform.db.sql, actorOf(ctx), target.tenantId, id))) throw ruleNotFound()
   platform.persistRulesChanged(target.tenantId)
   setResponseStatus(event, 204)
   return null

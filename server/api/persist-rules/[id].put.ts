@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { getPersistRule, updatePersistRule } from '../../admin/persist-rules'
 import { PersistRuleIdParams, PersistRuleListQuery, PersistRuleModeBody } from '../../admin/persist-rule-schemas'
 
@@ -9,7 +10,7 @@ export default defineEventHandler(async (event) => {
   const { mode } = await validBody(event, PersistRuleModeBody)
   const platform = await usePlatform()
   const target = await targetTenant(event, platform.db, ctx, tenant)
-  if (!(await updatePersistRule(platform.db.sql, target.tenantId, id, mode))) throw ruleNotFound()
+  if (!(await updatePersistRule(platform.db.sql, actorOf(ctx), target.tenantId, id, mode))) throw ruleNotFound()
   platform.persistRulesChanged(target.tenantId)
   return getPersistRule(platform.db.sql, target.tenantId, id)
 })

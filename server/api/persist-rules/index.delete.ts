@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { deletePersistRuleByScope } from '../../admin/persist-rules'
 import { PersistRuleScope } from '../../admin/persist-rule-schemas'
 
@@ -7,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const query = await validQuery(event, PersistRuleScope)
   const platform = await usePlatform()
   const scope = await requireRuleScope(event, platform.db, ctx, query)
-  if (!(await deletePersistRuleByScope(platform.db.sql, scope))) throw ruleNotFound()
+  if (!(await deletePersistRuleByScope(platform.db.sql, actorOf(ctx), scope))) throw ruleNotFound()
   platform.persistRulesChanged(scope.tenantId)
   setResponseStatus(event, 204)
   return null

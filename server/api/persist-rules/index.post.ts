@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { createPersistRule, getPersistRule } from '../../admin/persist-rules'
 import { PersistRuleBody } from '../../admin/persist-rule-schemas'
 
@@ -7,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const body = await validBody(event, PersistRuleBody)
   const platform = await usePlatform()
   const scope = await requireRuleScope(event, platform.db, ctx, body)
-  const id = await createPersistRule(platform.db.sql, scope, body.mode)
+  const id = await createPersistRule(platform.db.sql, actorOf(ctx), scope, body.mode)
   if (!id) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'This scope already has a persistence rule; PUT changes it', data: { code: 'RULE_EXISTS' } })
   platform.persistRulesChanged(scope.tenantId)
   setResponseStatus(event, 201)

@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { getPersistRule, upsertPersistRule } from '../../admin/persist-rules'
 import { PersistRuleBody } from '../../admin/persist-rule-schemas'
 
@@ -7,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const body = await validBody(event, PersistRuleBody)
   const platform = await usePlatform()
   const scope = await requireRuleScope(event, platform.db, ctx, body)
-  const id = await upsertPersistRule(platform.db.sql, scope, body.mode)
+  const id = await upsertPersistRule(platform.db.sql, actorOf(ctx), scope, body.mode)
   platform.persistRulesChanged(scope.tenantId)
   return getPersistRule(platform.db.sql, scope.tenantId, id)
 })

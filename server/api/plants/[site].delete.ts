@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { deletePlant, findPlants } from '../../admin/plants'
 import { PlantDeleteQuery, PlantParams } from '../../admin/plant-schemas'
 
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { tenant, force } = await validQuery(event, PlantDeleteQuery)
   const platform = await usePlatform()
   const plant = requireOne(await findPlants(platform.db.sql, readScope(ctx, tenant), site), 'SITE', `Site "${site}"`)
-  if (!(await deletePlant(platform.db.sql, plant, force))) {
+  if (!(await deletePlant(platform.db.sql, actorOf(ctx), plant, force))) {
     throw conflictError('SITE_NOT_EMPTY', `Site "${site}" has gateways or machines; pass ?force=true to delete them with it`)
   }
   platform.refsChanged()

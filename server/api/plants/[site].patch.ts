@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { findPlants, updatePlant } from '../../admin/plants'
 import { PlantParams, PlantPatchBody } from '../../admin/plant-schemas'
 import { TenantQuery } from '../../queries/schemas'
@@ -10,7 +11,7 @@ export default defineEventHandler(async (event) => {
   const change = await validBody(event, PlantPatchBody)
   const platform = await usePlatform()
   const plant = requireOne(await findPlants(platform.db.sql, readScope(ctx, tenant), site), 'SITE', `Site "${site}"`)
-  const updated = await updatePlant(platform.db.sql, plant.id, change)
+  const updated = await updatePlant(platform.db.sql, actorOf(ctx), plant.id, change)
   platform.refsChanged()
   return updated
 })

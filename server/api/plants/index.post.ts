@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { createPlant } from '../../admin/plants'
 import { PlantCreateBody } from '../../admin/plant-schemas'
 
@@ -7,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const body = await validBody(event, PlantCreateBody)
   const platform = await usePlatform()
   const { tenantId } = await targetTenant(event, platform.db, ctx, body.tenant)
-  const plant = await createPlant(platform.db.sql, tenantId, body)
+  const plant = await createPlant(platform.db.sql, actorOf(ctx), tenantId, body)
   if (!plant) throw conflictError('SITE_EXISTS', `Site "${body.slug}" exists already in this tenant`)
   // The ingest remembers unknown plants for a few seconds; forget that now.
   platform.refsChanged()

@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { updateUser } from '../../admin/users'
 import { UserParams, UserPatchBody } from '../../admin/user-schemas'
 
@@ -7,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const { id } = await validParams(event, UserParams)
   const change = await validBody(event, UserPatchBody)
   const platform = await usePlatform()
-  const update = await updateUser(platform.db.sql, userScope(ctx), id, change)
+  const update = await updateUser(platform.db.sql, actorOf(ctx), userScope(ctx), id, change)
   if (update.outcome === 'not_found') throw notFoundError('USER_NOT_FOUND', 'User not found')
   if (update.outcome === 'last_admin') throw conflictError('LAST_ADMIN', 'This is the tenant\'s last admin; make someone else admin first')
   if (update.outcome === 'admin_plants') throw invalidField('plants', 'an admin sees every plant; give "all" or another role')

@@ -1,3 +1,4 @@
+import { actorOf } from '../../audit/actor'
 import { createUser, type UserCreation } from '../../admin/users'
 import { UserCreateBody } from '../../admin/user-schemas'
 
@@ -20,7 +21,7 @@ export default defineEventHandler(async (event) => {
   const { tenant, ...user } = await validBody(event, UserCreateBody)
   const platform = await usePlatform()
   const { tenantId } = await targetTenant(event, platform.db, ctx, tenant)
-  const created = await createUser(platform.db.sql, platform.auth.firebase.auth, { tenantId, ...user })
+  const created = await createUser(platform.db.sql, platform.auth.firebase.auth, actorOf(ctx), { tenantId, ...user })
   if (created.outcome !== 'created') throw refused(created)
   platform.usersChanged(created.firebaseUid)
   setResponseStatus(event, 201)

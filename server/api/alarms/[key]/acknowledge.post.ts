@@ -9,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { comment } = await validBody(event, AcknowledgeBody)
   const platform = await usePlatform()
   await requireAlarm(platform.db.sql, ctx, id, 'alarm:acknowledge')
-  const outcome = await acknowledgeAlarm(platform.db.sql, id, ctx.email ?? ctx.uid, comment ?? null)
+  const outcome = await acknowledgeAlarm(platform.db.sql, id, ctx, comment ?? null)
   if (!outcome.ok) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'The alarm is acknowledged already', data: { code: outcome.code } })
   platform.alarms.changed(outcome.alarm, 'acknowledged')
   return toAlarmJson(outcome.alarm)

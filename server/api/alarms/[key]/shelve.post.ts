@@ -9,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { minutes, comment } = await validBody(event, ShelveBody)
   const platform = await usePlatform()
   await requireAlarm(platform.db.sql, ctx, id, 'alarm:shelve')
-  const alarm = await shelveAlarm(platform.db.sql, id, ctx.email ?? ctx.uid, minutes, comment ?? null)
+  const alarm = await shelveAlarm(platform.db.sql, id, ctx, minutes, comment ?? null)
   platform.alarms.changed(alarm, 'shelved')
   return toAlarmJson(alarm)
 })

@@ -8,7 +8,7 @@ export default defineEventHandler(async (event) => {
   const { id } = await validParams(event, AlarmIdParams, { id: 'key' })
   const platform = await usePlatform()
   await requireAlarm(platform.db.sql, ctx, id, 'alarm:shelve')
-  const outcome = await unshelveAlarm(platform.db.sql, id, ctx.email ?? ctx.uid)
+  const outcome = await unshelveAlarm(platform.db.sql, id, ctx)
   if (!outcome.ok) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'The alarm is not shelved', data: { code: outcome.code } })
   platform.alarms.changed(outcome.alarm, 'unshelved')
   return toAlarmJson(outcome.alarm)

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../audit/actor'
 import { findGateways, updateGateway } from '../../../admin/gateways'
 import { GatewayParams, GatewayPatchBody } from '../../../admin/gateway-schemas'
 import { TenantQuery } from '../../../queries/schemas'
@@ -10,5 +11,5 @@ export default defineEventHandler(async (event) => {
   const change = await validBody(event, GatewayPatchBody)
   const { db } = await usePlatform()
   const gateway = requireOne(await findGateways(db.sql, readScope(ctx, tenant), gatewayId), 'GATEWAY', `Gateway "${gatewayId}"`)
-  return updateGateway(db.sql, gateway.id, change)
+  return updateGateway(db.sql, actorOf(ctx), gateway.id, change)
 })

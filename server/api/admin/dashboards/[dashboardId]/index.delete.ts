@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { deleteDashboard } from '../../../../admin/dashboards'
 import { DashboardParams } from '../../../../admin/dashboard-schemas'
 
@@ -7,6 +8,6 @@ export default defineEventHandler(async (event) => {
   const { dashboardId } = await validParams(event, DashboardParams)
   const { db } = await usePlatform()
   const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
-  await deleteDashboard(db.sql, dashboard.id)
+  await deleteDashboard(db.sql, actorOf(ctx), dashboard)
   return noContent(event)
 })

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { updateDashboard } from '../../../../admin/dashboards'
 import { DashboardParams, DashboardPatchBody } from '../../../../admin/dashboard-schemas'
 
@@ -8,5 +9,5 @@ export default defineEventHandler(async (event) => {
   const change = await validBody(event, DashboardPatchBody)
   const { db } = await usePlatform()
   const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
-  return updateDashboard(db.sql, dashboard.id, change)
+  return updateDashboard(db.sql, actorOf(ctx), dashboard, change)
 })

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { createDashboard } from '../../../../admin/dashboards'
 import { DashboardCreateBody, DashboardCreateParams } from '../../../../admin/dashboard-schemas'
 
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const { site, tenant, ...dashboard } = await validBody(event, DashboardCreateBody)
   const { db } = await usePlatform()
   const plc = await requirePlc(db, readScope(ctx, tenant), { site, plcId })
-  const created = await createDashboard(db.sql, plc, dashboard)
+  const created = await createDashboard(db.sql, actorOf(ctx), plc, dashboard)
   if (!created) throw conflictError('DASHBOARD_EXISTS', `PLC "${plcId}" of site "${site}" has a dashboard already`)
   setResponseStatus(event, 201)
   return created

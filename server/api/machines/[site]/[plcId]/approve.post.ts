@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { setMachineStatus } from '../../../../admin/machines'
 import { MachineApproveBody } from '../../../../admin/machine-schemas'
 import { PlcParams, TenantQuery } from '../../../../queries/schemas'
@@ -10,5 +11,5 @@ export default defineEventHandler(async (event) => {
   const { name } = await validBody(event, MachineApproveBody)
   const { db } = await usePlatform()
   const plc = await requirePlc(db, readScope(ctx, tenant), where)
-  return setMachineStatus(db.sql, plc.id, 'active', name)
+  return setMachineStatus(db.sql, actorOf(ctx), plc.id, 'active', name)
 })

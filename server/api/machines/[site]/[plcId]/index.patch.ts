@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { renameMachine } from '../../../../admin/machines'
 import { MachineRenameBody } from '../../../../admin/machine-schemas'
 import { PlcParams, TenantQuery } from '../../../../queries/schemas'
@@ -10,5 +11,5 @@ export default defineEventHandler(async (event) => {
   const { name } = await validBody(event, MachineRenameBody)
   const { db } = await usePlatform()
   const plc = await requirePlc(db, readScope(ctx, tenant), where)
-  return renameMachine(db.sql, plc.id, name)
+  return renameMachine(db.sql, actorOf(ctx), plc.id, name)
 })

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../audit/actor'
 import { setMachineStatus } from '../../../../admin/machines'
 import { PlcParams, TenantQuery } from '../../../../queries/schemas'
 
@@ -8,5 +9,5 @@ export default defineEventHandler(async (event) => {
   const { tenant } = await validQuery(event, TenantQuery)
   const { db } = await usePlatform()
   const plc = await requirePlc(db, readScope(ctx, tenant), where)
-  return setMachineStatus(db.sql, plc.id, 'rejected')
+  return setMachineStatus(db.sql, actorOf(ctx), plc.id, 'rejected')
 })

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../../audit/actor'
 import { deleteWidget } from '../../../../../admin/dashboards'
 import { WidgetParams } from '../../../../../admin/dashboard-schemas'
 
@@ -7,6 +8,6 @@ export default defineEventHandler(async (event) => {
   const { dashboardId, widgetId } = await validParams(event, WidgetParams)
   const { db } = await usePlatform()
   const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
-  if (!(await deleteWidget(db.sql, dashboard.id, widgetId))) throw notFoundError('WIDGET_NOT_FOUND', 'Widget not found')
+  if (!(await deleteWidget(db.sql, actorOf(ctx), dashboard, widgetId))) throw notFoundError('WIDGET_NOT_FOUND', 'Widget not found')
   return noContent(event)
 })

@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../../audit/actor'
 import { addWidget } from '../../../../../admin/dashboards'
 import { DashboardParams, WidgetBody } from '../../../../../admin/dashboard-schemas'
 
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const widget = await validBody(event, WidgetBody)
   const { db } = await usePlatform()
   const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
-  const added = await addWidget(db.sql, dashboard, widget)
+  const added = await addWidget(db.sql, actorOf(ctx), dashboard, widget)
   if (!added) throw conflictError('WIDGET_KEY_EXISTS', `This dashboard has a widget "${widget.widget_key}" already`)
   setResponseStatus(event, 201)
   return added

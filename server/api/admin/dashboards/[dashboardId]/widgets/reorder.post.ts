@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../../audit/actor'
 import { reorderWidgets } from '../../../../../admin/dashboards'
 import { DashboardParams, WidgetReorderBody } from '../../../../../admin/dashboard-schemas'
 
@@ -9,7 +10,7 @@ export default defineEventHandler(async (event) => {
   const { db } = await usePlatform()
   const dashboard = await requireDashboard(db.sql, ctx, dashboardId)
   const order = body.widget_ids ? { by: 'id' as const, names: body.widget_ids } : { by: 'widget_key' as const, names: body.widget_keys! }
-  const result = await reorderWidgets(db.sql, dashboard.id, order)
+  const result = await reorderWidgets(db.sql, actorOf(ctx), dashboard, order)
   if ('unknown' in result) throw invalidField(body.widget_ids ? 'widget_ids' : 'widget_keys', `not widgets of this dashboard: ${result.unknown.join(', ')}`)
   return result
 })
