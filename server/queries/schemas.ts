@@ -2,12 +2,12 @@ import { z } from 'zod'
 import { decodeCursor, type Cursor } from './cursor'
 import { BUCKET_CHOICES, bucketMs, chooseBucket, type Bucket } from './buckets'
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 /** An explicit bucket width may not cut a range into more buckets per series than this. */
-const MAX_EXPLICIT_BUCKETS = 100_000
+export const MAX_EXPLICIT_BUCKETS = 100_000
 
 const slug = z.string().min(1).max(128)
-const id = z.string().min(1).max(128)
+export const id = z.string().min(1).max(128)
 
 /** `?tenant=` narrows any read to one tenant: a site slug is unique only within its tenant. */
 export const TenantQuery = z.object({ tenant: slug.optional() })
@@ -17,7 +17,7 @@ export const PlcParams = z.object({ site: slug, plcId: id })
 
 // ISO-8601 date-time with an offset (Z or ±hh:mm), an ISO date (UTC midnight) or epoch milliseconds.
 // A date-time without an offset is refused: it would mean the server's local time.
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{1,15}$/)], {
+export const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{1,15}$/)], {
   error: 'expected an ISO-8601 date-time with offset, a date or epoch milliseconds'
 }).transform(s => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))).refine(Number.isFinite, 'not a valid date')
 
