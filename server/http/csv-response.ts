@@ -27,6 +27,9 @@ export async function sendCsv(res: ServerResponse, o: { filename: string, column
     header: true,
     columns: o.columns,
     record_delimiter: 'windows',
+    // csv-stringify quotes only the record delimiter itself (CRLF); a lone CR or LF inside a value
+    // would still end the record in most readers (spreadsheets, Python's csv).
+    quoted_match: /[\r\n]/,
     cast: { boolean: b => (b ? 'true' : 'false') }
   })
   try {
