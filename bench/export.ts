@@ -87,7 +87,7 @@ async function download(name: string, url: string, token: string, pid: number): 
   let lines = 0
   let bytes = 0
   let firstByteMs = 0
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     if (!bytes) firstByteMs = performance.now() - started
     bytes += chunk.length
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++

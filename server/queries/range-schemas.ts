@@ -12,14 +12,15 @@ const range = <T extends { from?: number, to?: number }>(q: T) => {
   const to = q.to ?? Date.now()
   return { ...q, to, from: q.from ?? to - DAY_MS }
 }
-const ordered = [(q: { from: number, to: number }) => q.from <= q.to, { path: ['from'], message: 'from must not be after to' }] as const
+const ordered = (q: { from: number, to: number }) => q.from <= q.to
+const unordered = { path: ['from'], message: 'from must not be after to' }
 
 /** Stats of a PLC's metrics over a range. */
 export const StatsQuery = TenantQuery.extend({
   from: instant.optional(),
   to: instant.optional(),
   metric: metricList.optional()
-}).transform(range).refine(...ordered)
+}).transform(range).refine(ordered, unordered)
 
 /**
  * CSV export: raw rows by default, or buckets (`auto` as in the history route). `token` is the ID
@@ -32,7 +33,7 @@ export const ExportQuery = TenantQuery.extend({
   bucket: z.enum(BUCKET_CHOICES).default('raw'),
   token: z.string().max(8192).optional().meta({ description: 'Firebase ID token, for links that cannot send `Authorization`' })
 }).transform(q => range(q)).transform(q => ({ ...q, bucket: chooseBucket(q.bucket, q.from, q.to) }))
-  .refine(...ordered)
+  .refine(ordered, unordered)
   .refine(q => q.bucket === 'raw' || (q.to - q.from) / bucketMs(q.bucket) <= MAX_EXPLICIT_BUCKETS, {
     path: ['bucket'], message: `too many buckets for this range (max ${MAX_EXPLICIT_BUCKETS}); use a wider bucket or auto`
   })
