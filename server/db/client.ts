@@ -16,7 +16,14 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>
   /** Bulk-loads rows with COPY (the fastest way in, STACK-NOTES 19). */
   copyIn(table: string, columns: string[], rows: CopyValue[][]): Promise<void>
+  /**
+   * The rows of a query in batches of at most `batchSize`, read from a server-side cursor as the
+   * caller asks for them, so a result of any size is never held in memory. Stop early with `break`.
+   */
+  cursor<T = Record<string, unknown>>(text: string, params?: unknown[], batchSize?: number): AsyncIterable<T[]>
 }
+
+const CURSOR_BATCH = 1000
 
 const COPY_TIMEOUT_MS = 15_000
 
@@ -101,7 +108,11 @@ function openPostgres(url: string, max: number): Database {
         stream.once('close', () => done(new Error(`COPY into ${table} closed before it finished`)))
         stream.end(toCopyText(rows))
       })
-    }
+    },
+    // postgres.js reads through an unnamed portal, `batchSize` rows per Execute; the connection is
+    // the cursor's until the iteration ends (breaking out of it closes the portal).
+    cursor: <T>(text: string, params: unknown[] = [], batchSize = CURSOR_BATCH) =>
+      q.unsafe(text, params as postgres.ParameterOrJSON<never>[]).cursor(batchSize) as unknown as AsyncIterable<T[]>
   })
   return {
     kind: 'postgres',
@@ -128,7 +139,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     copyIn: async (table, columns, rows) => {
       await q.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([toCopyText(rows)]) })
-    }
+    },
+    cursor: <T>(text: string, params: unknown[] = [], batchSize = CURSOR_BATCH) => pgliteCursor<T>(q, text, params, batchSize)
   })
   return {
     kind: 'pglite',
@@ -138,5 +150,27 @@ async function openPglite(dataDir: string): Promise<Database> {
     writeConcurrency: 1,
     migrate: folder => migratePglite(drizzlePglite(pg), { migrationsFolder: folder }),
     close: () => pg.close()
+  }
+}
+
+let cursorSeq = 0
+
+/**
+ * PGlite has a single connection, so a cursor inside a transaction would hold off every other query
+ * (the ingest included) until the reader finished. A WITH HOLD cursor is declared outside one: Postgres
+ * runs the query once at DECLARE into a tuplestore that spills to temporary files beyond work_mem,
+ * and each FETCH is a short query of its own, between which the ingest gets the connection.
+ */
+async function* pgliteCursor<T>(q: Pick<PGlite, 'query'>, text: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
+  const name = `sql_cursor_${++cursorSeq}`
+  await q.query(`declare ${name} no scroll cursor with hold for ${text}`, params)
+  try {
+    for (;;) {
+      const { rows } = await q.query<T>(`fetch forward ${Math.max(1, Math.floor(batchSize))} from ${name}`)
+      if (rows.length) yield rows
+      if (rows.length < batchSize) return
+    }
+  } finally {
+    await q.query(`close ${name}`)
   }
 }

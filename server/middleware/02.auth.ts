@@ -5,13 +5,16 @@ import { createRateLimits, RateLimited, type RateLimits } from '../http/rate-lim
 /** Routes anyone may call: what the browser needs before signing in, and the API's own docs. */
 const PUBLIC = new Set(['/api/auth/config', '/api/openapi.json', '/api/docs'])
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
+// Routes a browser opens without being able to set headers: EventSource (the SSE stream) and a plain
+// download link (the CSV export). Only these take the ID token as `?token=`.
+const QUERY_TOKEN = /^\/api\/(?:stream|telemetry\/[^/]+\/[^/]+\/export\.csv)$/
 
 let limits: RateLimits | undefined
 
 /**
  * Every /api route requires a valid Firebase ID token (`Authorization: Bearer …`), checked here, in
- * one place, so no route can forget. EventSource cannot send headers, so the SSE stream also takes
- * `?token=`. Failed checks are limited per IP (then 429 instead of 401), writes per user.
+ * one place, so no route can forget. EventSource and download links cannot send headers, so the SSE
+ * stream and the CSV export also take `?token=`. Failed checks are limited per IP (then 429 instead of 401), writes per user.
  */
 export default defineEventHandler(async (event) => {
   const path = event.path.split('?')[0]!
@@ -32,7 +35,7 @@ export default defineEventHandler(async (event) => {
 
 function requestToken(event: H3Event, path: string): string | undefined {
   const header = bearerToken(getHeader(event, 'authorization'))
-  if (header || path !== '/api/stream') return header
+  if (header || !QUERY_TOKEN.test(path)) return header
   const { token } = getQuery(event)
   return typeof token === 'string' && token ? token : undefined
 }

@@ -32,7 +32,9 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
     requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query as z.ZodObject } : {}) },
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
     responses: {
-      [status]: op.response && status !== '204' ? { description: 'OK', content: { 'application/json': { schema: op.response } } } : { description: 'OK' },
+      [status]: op.produces
+        ? { description: 'OK', content: { [op.produces]: { schema: { type: 'string' } } } }
+        : op.response && status !== '204' ? { description: 'OK', content: { 'application/json': { schema: op.response } } } : { description: 'OK' },
       ...(op.permission ? { 401: errorResponse('No valid ID token'), 403: errorResponse('The role may not do this'), 404: errorResponse('Not found (or not visible to the caller)') } : {}),
       ...(op.params || op.query || op.body ? { 422: errorResponse('Invalid input; `data.field` names the field') } : {})
     }

@@ -19,4 +19,6 @@ export interface Operation {
   /** Success status (200 unless said). */
   status?: number
   response?: z.ZodType
+  /** A response that is not JSON (a CSV download): its media type, documented as a string body. */
+  produces?: string
 }

@@ -30,21 +30,8 @@ const NUM = 'coalesce(value_num, value_bool::int::float8)'
  * rows. Wider ones re-aggregate telemetry_hourly, whose hours are counted whole when they overlap.
  */
 export async function bucketHistory(db: Database, w: HistoryWindow, size: BucketSize): Promise<Page<BucketItem>> {
-  const { p, values } = sqlParams()
-  const width = `(${p(BUCKETS[size])}::int * interval '1 second')`
-  const source = isHourlyBucket(size) ? hourlyPoints(w, p) : minutePoints(w, p)
-  // Averaged in numeric: a float8 sum depends on scan order, so a page read after a cursor could differ
-  // from the same bucket read in one go in the last digits.
-  const after = w.cursor ? `where (b, metric) > (${fromUs(p(w.cursor.tsUs))}, ${p(w.cursor.metric)})` : ''
-  const rows = await db.sql.query<BucketRow>(
-    `select ${epochMs('b')} as ts, ${epochUs('b')} as ts_us, metric, avg, min, max, count from (
-       select date_bin(${width}, t, timestamptz 'epoch') as b, metric,
-              (sum(s::numeric) / nullif(sum(c), 0))::float8 as avg, min(mn) as min, max(mx) as max, sum(c)::float8 as count
-       from (${source}) points
-       group by 1, 2
-     ) g ${after}
-     order by b, metric limit ${p(w.limit + 1)}::int`,
-    values)
+  const { text, values } = bucketQuery(w, size, w.limit + 1)
+  const rows = await db.sql.query<BucketRow>(text, values)
   const page = rows.slice(0, w.limit)
   const last = page[page.length - 1]
   return {
@@ -53,10 +40,28 @@ export async function bucketHistory(db: Database, w: HistoryWindow, size: Bucket
   }
 }
 
+/** The SQL of `bucketHistory` (rows carry `ts_us` besides the item), at most `limit` rows, or all of them. */
+export function bucketQuery(w: Omit<HistoryWindow, 'limit'>, size: BucketSize, limit?: number): { text: string, values: unknown[] } {
+  const { p, values } = sqlParams()
+  const width = `(${p(BUCKETS[size])}::int * interval '1 second')`
+  const source = isHourlyBucket(size) ? hourlyPoints(w, p) : minutePoints(w, p)
+  // Averaged in numeric: a float8 sum depends on scan order, so a page read after a cursor could differ
+  // from the same bucket read in one go in the last digits.
+  const after = w.cursor ? `where (b, metric) > (${fromUs(p(w.cursor.tsUs))}, ${p(w.cursor.metric)})` : ''
+  const text = `select ${epochMs('b')} as ts, ${epochUs('b')} as ts_us, metric, avg, min, max, count from (
+       select date_bin(${width}, t, timestamptz 'epoch') as b, metric,
+              (sum(s::numeric) / nullif(sum(c), 0))::float8 as avg, min(mn) as min, max(mx) as max, sum(c)::float8 as count
+       from (${source}) points
+       group by 1, 2
+     ) g ${after}
+     order by b, metric${limit === undefined ? '' : ` limit ${p(limit)}::int`}`
+  return { text, values }
+}
+
 type Param = (value: unknown) => string
 
 /** Conditions every source shares: the PLC, the metrics, and rows before the cursor's bucket left out. */
-function common(w: HistoryWindow, p: Param, tsCol: string): string[] {
+function common(w: Omit<HistoryWindow, 'limit'>, p: Param, tsCol: string): string[] {
   const where = [`tenant_id = ${p(w.plc.tenantId)}`, `plc_id = ${p(w.plc.id)}`]
   if (w.metrics) where.push(`metric = any(${p(w.metrics)}::text[])`)
   // Rows before the cursor's bucket cannot change the buckets still to come.
@@ -64,13 +69,13 @@ function common(w: HistoryWindow, p: Param, tsCol: string): string[] {
   return where
 }
 
-function hourlyPoints(w: HistoryWindow, p: Param): string {
+function hourlyPoints(w: Omit<HistoryWindow, 'limit'>, p: Param): string {
   const where = [...common(w, p, 'hour'), `hour <= ${fromMs(p(w.to))}`, `hour > ${fromMs(p(w.from))} - interval '1 hour'`]
   return `select hour as t, metric, count::float8 as c, sum as s, min as mn, max as mx from telemetry_hourly where ${where.join(' and ')}`
 }
 
 // Minutes [lo, hi) lie wholly inside [from, to] (`to` inclusive, in ms); raw rows cover [from, lo) and [hi, to].
-function minutePoints(w: HistoryWindow, p: Param): string {
+function minutePoints(w: Omit<HistoryWindow, 'limit'>, p: Param): string {
   const lo = Math.ceil(w.from / MINUTE_MS) * MINUTE_MS
   const hi = Math.max(lo, Math.floor(w.to / MINUTE_MS) * MINUTE_MS)
   const [from, to, loTs, hiTs] = [w.from, w.to, lo, hi].map(ms => fromMs(p(ms)))

@@ -2,12 +2,12 @@ import { z } from 'zod'
 import { decodeCursor, type Cursor } from './cursor'
 import { BUCKET_CHOICES, bucketMs, chooseBucket, type Bucket } from './buckets'
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 /** An explicit bucket width may not cut a range into more buckets per series than this. */
-const MAX_EXPLICIT_BUCKETS = 100_000
+export const MAX_EXPLICIT_BUCKETS = 100_000
 
 const slug = z.string().min(1).max(128)
-const id = z.string().min(1).max(128)
+export const id = z.string().min(1).max(128)
 
 /** `?tenant=` narrows any read to one tenant: a site slug is unique only within its tenant. */
 export const TenantQuery = z.object({ tenant: slug.optional() })
