@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { pageQuery } from '../admin/page'
 import { SEVERITIES } from './rules'
+import { ALARM_TYPES } from './observations'
 
 const slug = z.string().trim().min(1).max(128)
 const when = z.union([z.iso.datetime({ offset: true }), z.coerce.number().int().nonnegative()])
@@ -23,7 +24,7 @@ export const AlarmListQuery = pageQuery(AlarmPageKey).extend({
   acknowledged: bool.optional(),
   severity: severityList.optional().describe('One severity or a comma-separated list'),
   state: z.enum(['active', 'acknowledged', 'cleared', 'open']).optional().describe('`open`: active or acknowledged'),
-  type: z.string().max(64).optional(),
+  type: z.enum(ALARM_TYPES).optional(),
   shelved: bool.optional().describe('true: only shelved alarms; false: hide them'),
   from: when.optional(),
   to: when.optional()
@@ -60,7 +61,7 @@ export const AlarmResponse = z.object({
   gatewayId: z.string().nullable(),
   ruleId: z.uuid().nullable(),
   metric: z.string().nullable(),
-  type: z.enum(['threshold', 'quality_bad', 'gateway_offline', 'gateway_plc_link', 'gateway_internet', 'buffer_backlog']),
+  type: z.enum(ALARM_TYPES),
   message: z.string(),
   severity,
   state: z.enum(['active', 'acknowledged', 'cleared']),

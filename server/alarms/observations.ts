@@ -29,7 +29,11 @@ export interface CommittedBatch {
   gateways: GatewayObservation[]
 }
 
-export type AlarmType = 'threshold' | 'quality_bad' | 'gateway_offline' | 'gateway_plc_link' | 'gateway_internet' | 'buffer_backlog'
+export const ALARM_TYPES = [
+  'threshold', 'learnt_bounds', 'quality_bad', 'gateway_offline', 'gateway_plc_link', 'gateway_internet', 'buffer_backlog',
+  'running_outside_schedule', 'stopped_inside_schedule'
+] as const
+export type AlarmType = typeof ALARM_TYPES[number]
 
 /** What an alarm would be, were its condition to raise it now. */
 export interface AlarmDraft {

@@ -169,7 +169,8 @@ export const alarmRules = pgTable('alarm_rules', {
   plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
   metric: text('metric').notNull(),
   name: text('name').notNull(),
-  kind: text('kind', { enum: ['threshold'] }).notNull().default('threshold'),
+  /** `threshold`: min/max as given; `learnt`: percentile bounds learnt from each PLC's history (options). */
+  kind: text('kind', { enum: ['threshold', 'learnt'] }).notNull().default('threshold'),
   min: doublePrecision('min'),
   max: doublePrecision('max'),
   /** How far back inside the limit a value must come before the alarm clears (hysteresis). */
@@ -219,6 +220,43 @@ export const alarms = pgTable('alarms', {
   index('alarms_tenant_ts').on(t.tenantId, t.ts, t.id),
   uniqueIndex('alarms_open_condition').on(t.conditionKey).where(sql`state <> 'cleared'`)
 ])
+
+/** Bounds a `learnt` rule computed from one PLC's history (seed 003 rule 1), with the data they came from. */
+export const learntBounds = pgTable('learnt_bounds', {
+  tenantId: tenantId(),
+  ruleId: uuid('rule_id').notNull().references(() => alarmRules.id, { onDelete: 'cascade' }),
+  plcId: uuid('plc_id').notNull().references(() => plcs.id, { onDelete: 'cascade' }),
+  metric: text('metric').notNull(),
+  /** The percentiles as computed, and the limits after padding. */
+  pLow: doublePrecision('p_low').notNull(),
+  pHigh: doublePrecision('p_high').notNull(),
+  low: doublePrecision('low').notNull(),
+  high: doublePrecision('high').notNull(),
+  points: integer('points').notNull(),
+  windowFrom: at('window_from').notNull(),
+  windowTo: at('window_to').notNull(),
+  computedAt: at('computed_at').notNull().defaultNow()
+}, t => [primaryKey({ name: 'learnt_bounds_pk', columns: [t.ruleId, t.plcId, t.metric] })])
+
+/** A machine's operating windows per weekday, learnt from a running metric (seed 003 rule 3). */
+export const machineSchedules = pgTable('machine_schedules', {
+  id: id(),
+  tenantId: tenantId(),
+  plcId: uuid('plc_id').notNull().references(() => plcs.id, { onDelete: 'cascade' }),
+  metric: text('metric').notNull(),
+  /** `suggested` until an admin accepts it; only accepted schedules raise alarms. */
+  status: text('status', { enum: ['suggested', 'accepted', 'rejected'] }).notNull().default('suggested'),
+  /** Weekday (0 = Sunday … 6) → windows `{start: 'HH:MM', end: 'HH:MM'}` in the plant's time zone. */
+  windows: jsonb('windows').$type<Record<string, { start: string, end: string }[]>>().notNull(),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  binMinutes: integer('bin_minutes').notNull(),
+  threshold: doublePrecision('threshold').notNull(),
+  learntFrom: at('learnt_from').notNull(),
+  learntTo: at('learnt_to').notNull(),
+  computedAt: at('computed_at').notNull().defaultNow(),
+  decidedAt: at('decided_at'),
+  decidedBy: text('decided_by')
+}, t => [unique('machine_schedules_plc_metric').on(t.plcId, t.metric)])
 
 /** Every transition of every alarm, in order: the alarm's history. */
 export const alarmEvents = pgTable('alarm_events', {
