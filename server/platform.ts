@@ -20,6 +20,7 @@ import { startAuth, type AuthService } from './auth/service'
 import { seedDemoUsers } from './auth/demo-users'
 import { AlarmEngine } from './alarms/engine'
 import { AlarmRuleCache } from './alarms/rules'
+import { learnAll } from './alarms/learning'
 import { createNotary } from './audit/notaries'
 import type { Notary } from './audit/notary'
 import { startSealTimer } from './audit/seal-timer'
@@ -144,6 +145,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
 
     // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
     const watchdog = startWatchdog(db, bus, alarms, config, logger)
+    const learning = setInterval(() => relearn(db, logger, tenantId => platform.alarmRulesChanged(tenantId)), config.alarms.learnIntervalMs)
+    learning.unref()
+    stops.unshift(() => clearInterval(learning))
     const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
     partitions.unref()
     const notary = createNotary(config.audit.anchor)
@@ -183,6 +187,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         await simulator?.stop()
         clearInterval(watchdog)
         clearInterval(partitions)
+        clearInterval(learning)
         stopSealing()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.
@@ -202,6 +207,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
   } catch (err) {
     for (const stop of stops) await Promise.resolve(stop()).catch(() => {})
     throw err
+  }
+}
+
+/** Re-learns the bounds of learnt alarm rules (on one instance at a time), then reloads them everywhere. */
+async function relearn(db: Database, logger: Logger, changed: (tenantId: string) => void): Promise<void> {
+  try {
+    const tenants = await learnAll(db.sql)
+    for (const tenantId of tenants ?? []) changed(tenantId)
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'learning alarm bounds failed')
   }
 }
 

@@ -1,7 +1,7 @@
 import type { SqlClient } from '../db/client'
 import type { Page, PageRequest } from '../admin/page'
 import { toPage } from '../admin/page'
-import type { AlarmRuleInput } from './rule-schemas'
+import { LearntOptions, type AlarmRuleInput } from './rule-schemas'
 import type { Severity } from './rules'
 import { appendAudit } from '../audit/append'
 import { actorOf } from '../audit/actor'
@@ -15,6 +15,8 @@ export interface AlarmRuleJson {
   plcId: string | null
   metric: string
   name: string
+  kind: 'threshold' | 'learnt'
+  learnt: LearntOptions | null
   min: number | null
   max: number | null
   deadband: number
@@ -28,17 +30,17 @@ export interface AlarmRuleJson {
   updatedAt: number
 }
 
-/** A rule with its plant's id, for access checks; never sent as is. */
-export interface AlarmRuleRecord extends AlarmRuleJson { plantId: string | null }
+/** A rule with the row ids that access checks and learning need; never sent as is. */
+export interface AlarmRuleRecord extends AlarmRuleJson { tenantId: string, plantId: string | null, plcRowId: string | null }
 
-export const toRuleJson = ({ plantId: _p, ...rule }: AlarmRuleRecord): AlarmRuleJson => rule
+export const toRuleJson = ({ tenantId: _t, plantId: _p, plcRowId: _c, ...rule }: AlarmRuleRecord): AlarmRuleJson => rule
 
 /** Where a rule applies, as ids. */
 export interface AlarmRuleScope { tenantId: string, plantId: string | null, plcId: string | null }
 
 const ms = (c: string) => `(extract(epoch from ${c}) * 1000)::float8`
 const SELECT = `
-select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.metric, r.name, r.min, r.max, r.deadband,
+select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.metric, r.name, r.kind, r.options -> 'learnt' as learnt, r.min, r.max, r.deadband,
        r.tolerance_abs as "toleranceAbs", r.tolerance_frac as "toleranceFrac", r.min_duration_s as "minDurationS",
        r.cooldown_s as "cooldownS", r.severity, r.enabled, ${ms('r.created_at')} as "createdAt", ${ms('r.updated_at')} as "updatedAt"
 from alarm_rules r
@@ -46,7 +48,12 @@ join tenants t on t.id = r.tenant_id
 left join plants pl on pl.id = r.plant_id
 left join plcs c on c.id = r.plc_id`
 
-const settings = (r: AlarmRuleInput) => [r.metric, r.name, r.min, r.max, r.deadband, r.toleranceAbs, r.toleranceFrac, r.minDurationS, r.cooldownS, r.severity, r.enabled]
+// A learnt rule keeps its learning options (defaults filled in) under options.learnt.
+const learntOf = (r: AlarmRuleInput) => r.kind === 'learnt' ? LearntOptions.parse(r.learnt ?? {}) : null
+const settings = (r: AlarmRuleInput) => [
+  r.metric, r.name, r.min, r.max, r.deadband, r.toleranceAbs, r.toleranceFrac, r.minDurationS, r.cooldownS, r.severity, r.enabled,
+  r.kind, JSON.stringify(learntOf(r) ? { learnt: learntOf(r) } : {})
+]
 
 /** A tenant's rules (only those on the given plants, or tenant-wide, when plantIds is set), by name. */
 export async function listAlarmRules(sql: SqlClient, tenantId: string, plantIds: string[] | undefined, page: PageRequest): Promise<Page<AlarmRuleJson>> {
@@ -61,7 +68,7 @@ export async function listAlarmRules(sql: SqlClient, tenantId: string, plantIds:
 
 export async function getAlarmRule(sql: SqlClient, tenantId: string, id: string): Promise<AlarmRuleRecord | undefined> {
   const [rule] = await sql.query<AlarmRuleRecord>(
-    `${SELECT.replace('select r.id,', 'select r.id, r.plant_id as "plantId",')} where r.tenant_id = $1 and r.id = $2`, [tenantId, id])
+    `${SELECT.replace('select r.id,', 'select r.id, r.tenant_id as "tenantId", r.plant_id as "plantId", r.plc_id as "plcRowId",')} where r.tenant_id = $1 and r.id = $2`, [tenantId, id])
   return rule
 }
 
@@ -70,20 +77,21 @@ function audit(tx: SqlClient, actor: string, tenantId: string, action: string, i
   return appendAudit(tx, { tenantId, actor, action: `alarm_rule.${action}`, entity: 'alarm_rule', entityId: id, before, after })
 }
 
-export function createAlarmRule(sql: SqlClient, who: Actor, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<AlarmRuleJson> {
+export function createAlarmRule(sql: SqlClient, who: Actor, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<AlarmRuleRecord> {
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string }>(
-      `insert into alarm_rules (tenant_id, plant_id, plc_id, kind, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled)
-       values ($1, $2, $3, 'threshold', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
+      `insert into alarm_rules (tenant_id, plant_id, plc_id, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled, kind, options)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text::jsonb) returning id`,
       [scope.tenantId, scope.plantId, scope.plcId, ...settings(r)])
-    const after = toRuleJson((await getAlarmRule(tx, scope.tenantId, row!.id))!)
-    await audit(tx, actorOf(who), scope.tenantId, 'create', after.id, undefined, after)
+    const after = (await getAlarmRule(tx, scope.tenantId, row!.id))!
+    await audit(tx, actorOf(who), scope.tenantId, 'create', after.id, undefined, toRuleJson(after))
     return after
   })
 }
 
-/** What changing or deleting a rule did: the rule after, and the alarms it cleared. */
-export interface RuleChange { rule?: AlarmRuleJson, cleared: AlarmRecord[] }
+/** What deleting a rule did: the alarms it cleared; changing it also gives the rule after. */
+export interface RuleDeletion { cleared: AlarmRecord[] }
+export interface RuleChange extends RuleDeletion { rule: AlarmRuleRecord }
 
 /**
  * Replaces a rule's scope and settings. Its open alarms stay open under the new limits (the next value
@@ -93,19 +101,19 @@ export function updateAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRec
   return sql.transaction(async (tx) => {
     await tx.query(
       `update alarm_rules set plant_id = $3, plc_id = $4, metric = $5, name = $6, min = $7, max = $8, deadband = $9, tolerance_abs = $10,
-         tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, updated_at = now()
+         tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, kind = $16, options = $17::text::jsonb, updated_at = now()
        where tenant_id = $1 and id = $2`,
       [scope.tenantId, before.id, scope.plantId, scope.plcId, ...settings(r)])
     const after = (await getAlarmRule(tx, scope.tenantId, before.id))!
-    const rescoped = before.plantId !== after.plantId || before.plcId !== after.plcId || before.metric !== after.metric
+    const rescoped = before.plantId !== after.plantId || before.plcId !== after.plcId || before.metric !== after.metric || before.kind !== after.kind
     const cleared = !after.enabled || rescoped ? await clearRuleAlarms(tx, before.id, who.email, after.enabled ? 'rule changed scope' : 'rule disabled') : []
     await audit(tx, actorOf(who), scope.tenantId, 'update', before.id, toRuleJson(before), toRuleJson(after))
-    return { rule: toRuleJson(after), cleared }
+    return { rule: after, cleared }
   })
 }
 
 /** Deletes a rule, clearing its open alarms first (nothing would evaluate them again). */
-export function deleteAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRecord, tenantId: string): Promise<RuleChange> {
+export function deleteAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRecord, tenantId: string): Promise<RuleDeletion> {
   return sql.transaction(async (tx) => {
     const cleared = await clearRuleAlarms(tx, before.id, who.email, 'rule deleted')
     await tx.query('delete from alarm_rules where tenant_id = $1 and id = $2', [tenantId, before.id])

@@ -5,13 +5,31 @@ import { SEVERITIES } from './rules'
 const slug = z.string().trim().min(1).max(128)
 const nonNegative = z.number().finite().nonnegative()
 
-/** A threshold rule: where it applies, its limits and how it is debounced (SPEC §6, seed 003 rule 1). */
+/**
+ * How a `learnt` rule learns each PLC's bounds from its history (seed 003 rule 1): the pLow / pHigh
+ * percentiles of the last `windowDays`, once `minPoints` values exist, widened on each side by
+ * max(padAbs, padFrac × (pHigh − pLow)).
+ */
+export const LearntOptions = z.object({
+  windowDays: z.number().min(0.01).max(366).default(7),
+  pLow: z.number().min(0).max(1).default(0.01),
+  pHigh: z.number().min(0).max(1).default(0.99),
+  padFrac: z.number().min(0).max(10).default(0.05),
+  padAbs: z.number().finite().min(0).default(0),
+  minPoints: z.number().int().min(2).max(10_000_000).default(150)
+}).refine(o => o.pLow < o.pHigh, { path: ['pLow'], message: 'must be below pHigh' })
+
+export type LearntOptions = z.infer<typeof LearntOptions>
+
+/** An alarm rule: where it applies, its limits (given, or learnt) and how it is debounced (SPEC §6, seed 003 rule 1). */
 export const AlarmRuleBody = z.object({
   tenant: slug.optional().describe('Platform admins: the tenant; others may omit it'),
   site: slug.optional().describe('Omitted: every plant of the tenant'),
   plcId: slug.optional().describe('Omitted: every PLC of the site (or tenant)'),
   metric: slug,
   name: z.string().trim().min(1).max(200),
+  kind: z.enum(['threshold', 'learnt']).default('threshold').describe('`learnt`: bounds from each PLC\'s history (learnt)'),
+  learnt: LearntOptions.optional().describe('For kind `learnt`; defaults apply when omitted'),
   min: z.number().finite().nullable().default(null),
   max: z.number().finite().nullable().default(null),
   deadband: nonNegative.default(0).describe('How far back inside the limit a value must come before the alarm clears'),
@@ -23,7 +41,9 @@ export const AlarmRuleBody = z.object({
   enabled: z.boolean().default(true)
 })
   .refine(r => !r.plcId || r.site, { path: ['site'], message: 'required with plcId (PLC ids are unique per site)' })
-  .refine(r => r.min !== null || r.max !== null, { path: ['max'], message: 'a rule needs min, max or both' })
+  .refine(r => r.kind === 'learnt' || r.min !== null || r.max !== null, { path: ['max'], message: 'a threshold rule needs min, max or both' })
+  .refine(r => r.kind === 'threshold' || (r.min === null && r.max === null), { path: ['max'], message: 'a learnt rule learns its limits; leave min and max out' })
+  .refine(r => r.kind === 'learnt' || r.learnt === undefined, { path: ['learnt'], message: 'only for kind learnt' })
   .refine(r => r.min === null || r.max === null || r.min <= r.max, { path: ['min'], message: 'must not be above max' })
 
 export type AlarmRuleInput = z.infer<typeof AlarmRuleBody>
@@ -40,6 +60,8 @@ export const AlarmRuleResponse = z.object({
   plcId: z.string().nullable(),
   metric: z.string(),
   name: z.string(),
+  kind: z.enum(['threshold', 'learnt']),
+  learnt: z.object({ windowDays: z.number(), pLow: z.number(), pHigh: z.number(), padFrac: z.number(), padAbs: z.number(), minPoints: z.number() }).nullable(),
   min: z.number().nullable(),
   max: z.number().nullable(),
   deadband: z.number(),
@@ -52,3 +74,19 @@ export const AlarmRuleResponse = z.object({
   createdAt: z.number(),
   updatedAt: z.number()
 }).meta({ id: 'AlarmRule' })
+
+export const LearntBoundsResponse = z.object({
+  items: z.array(z.object({
+    site: z.string(),
+    plcId: z.string(),
+    metric: z.string(),
+    pLow: z.number().describe('The pLow percentile of the window'),
+    pHigh: z.number(),
+    low: z.number().describe('The limits applied: the percentiles widened by the padding'),
+    high: z.number(),
+    points: z.number().int(),
+    windowFrom: z.number(),
+    windowTo: z.number(),
+    computedAt: z.number()
+  }))
+})

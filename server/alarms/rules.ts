@@ -12,29 +12,43 @@ export interface AlarmRule extends ThresholdLimits {
   plcId: string | null
   metric: string
   name: string
+  kind: 'threshold' | 'learnt'
   severity: Severity
   minDurationS: number
   cooldownS: number
 }
 
 const LOAD_RULES = `
-select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, severity,
+select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, kind, severity,
        min, max, deadband, tolerance_abs as "toleranceAbs", tolerance_frac as "toleranceFrac",
        min_duration_s as "minDurationS", cooldown_s as "cooldownS"
 from alarm_rules where tenant_id = $1 and enabled`
 
-/** Enabled rules of one tenant, by metric, for a quick lookup per value. */
-export type TenantRules = Map<string, AlarmRule[]>
+const LOAD_BOUNDS = `select rule_id as "ruleId", plc_id as "plcId", low, high from learnt_bounds where tenant_id = $1`
+
+/** Enabled rules of one tenant by metric, and the bounds learnt rules learnt per PLC, for a quick lookup per value. */
+export interface TenantRules {
+  byMetric: Map<string, AlarmRule[]>
+  /** `${ruleId}|${plcRowId}` → learnt limits. */
+  learnt: Map<string, { low: number, high: number }>
+}
+
+export const noRules = (): TenantRules => ({ byMetric: new Map(), learnt: new Map() })
 
 /** The rules that apply to one value of one PLC. */
 export function rulesFor(rules: TenantRules, plantId: string, plcId: string, metric: string): AlarmRule[] {
-  const candidates = rules.get(metric)
+  const candidates = rules.byMetric.get(metric)
   if (!candidates) return []
   return candidates.filter(r => (!r.plantId || r.plantId === plantId) && (!r.plcId || r.plcId === plcId))
 }
 
+/** A learnt rule's limits for one PLC; undefined until enough history was learnt. */
+export function learntLimits(rules: TenantRules, ruleId: string, plcRowId: string): { low: number, high: number } | undefined {
+  return rules.learnt.get(`${ruleId}|${plcRowId}`)
+}
+
 /**
- * Enabled alarm rules per tenant, cached like the persistence rules: invalidated when rules change
+ * Enabled alarm rules (and learnt bounds) per tenant, cached like the persistence rules: invalidated when rules change
  * (here or, through the bus, on another instance), with a TTL in case an invalidation is missed.
  */
 export class AlarmRuleCache {
@@ -45,11 +59,14 @@ export class AlarmRuleCache {
   async rulesOf(tenantId: string): Promise<TenantRules> {
     const hit = this.byTenant.get(tenantId)
     if (hit && this.now() - hit.loadedAt < this.ttlMs) return hit.rules
-    const rules: TenantRules = new Map()
+    const rules = noRules()
     for (const r of await this.sql.query<AlarmRule>(LOAD_RULES, [tenantId])) {
-      const list = rules.get(r.metric) ?? []
+      const list = rules.byMetric.get(r.metric) ?? []
       list.push(r)
-      rules.set(r.metric, list)
+      rules.byMetric.set(r.metric, list)
+    }
+    for (const b of await this.sql.query<{ ruleId: string, plcId: string, low: number, high: number }>(LOAD_BOUNDS, [tenantId])) {
+      rules.learnt.set(`${b.ruleId}|${b.plcId}`, { low: b.low, high: b.high })
     }
     this.byTenant.set(tenantId, { rules, loadedAt: this.now() })
     return rules

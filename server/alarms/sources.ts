@@ -1,11 +1,12 @@
 import type { GatewayHealth } from '../ingest/messages'
-import { rulesFor, type AlarmRule, type TenantRules } from './rules'
-import { effectiveLimits, thresholdBreach } from './threshold'
+import { learntLimits, rulesFor, type AlarmRule, type TenantRules } from './rules'
+import { effectiveLimits, thresholdBreach, type ThresholdLimits } from './threshold'
 import { formatValue, numeric, type AlarmDraft, type GatewayObservation, type Observation, type PlcSample } from './observations'
 
 /** The condition keys: at most one open alarm per key (SPEC §6: per rule, PLC and metric). */
 export const conditionKeys = {
   threshold: (ruleId: string, plcRowId: string, metric: string) => `threshold:${ruleId}:${plcRowId}:${metric}`,
+  learnt: (ruleId: string, plcRowId: string, metric: string) => `learnt_bounds:${ruleId}:${plcRowId}:${metric}`,
   quality: (plcRowId: string, metric: string) => `quality_bad:${plcRowId}:${metric}`,
   gateway: (type: string, gatewayRowId: string) => `${type}:${gatewayRowId}`
 }
@@ -20,7 +21,10 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
   for (const p of s.points) {
     const value = numeric(p.value)
     if (value !== null) {
-      for (const rule of rulesFor(rules, s.plant.plantId, s.plcRowId, p.metric)) out.push(thresholdObservation(rule, s, p.metric, value, isOpen))
+      for (const rule of rulesFor(rules, s.plant.plantId, s.plcRowId, p.metric)) {
+        const ob = rule.kind === 'learnt' ? learntObservation(rule, rules, s, p.metric, value, isOpen) : thresholdObservation(rule, rule, s, p.metric, value, isOpen)
+        if (ob) out.push(ob)
+      }
     }
     if (p.quality === undefined) continue
     out.push({
@@ -32,16 +36,25 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
   return out
 }
 
-function thresholdObservation(rule: AlarmRule, s: PlcSample, metric: string, value: number, isOpen: IsOpen): Observation {
-  const key = conditionKeys.threshold(rule.id, s.plcRowId, metric)
-  const breach = thresholdBreach(rule, value, isOpen(key))
-  const { low, high } = effectiveLimits(rule)
+/** A learnt rule judges a PLC only once its bounds were learnt from enough history. */
+function learntObservation(rule: AlarmRule, rules: TenantRules, s: PlcSample, metric: string, value: number, isOpen: IsOpen): Observation | undefined {
+  const bounds = learntLimits(rules, rule.id, s.plcRowId)
+  if (!bounds) return undefined
+  return thresholdObservation(rule, { ...rule, min: bounds.low, max: bounds.high }, s, metric, value, isOpen)
+}
+
+function thresholdObservation(rule: AlarmRule, limits: ThresholdLimits, s: PlcSample, metric: string, value: number, isOpen: IsOpen): Observation {
+  const learnt = rule.kind === 'learnt'
+  const key = (learnt ? conditionKeys.learnt : conditionKeys.threshold)(rule.id, s.plcRowId, metric)
+  const breach = thresholdBreach(limits, value, isOpen(key))
+  const { low, high } = effectiveLimits(limits)
+  const limit = learnt ? 'the learnt ' : ''
   const message = breach === 'low'
-    ? `${rule.name}: ${metric} ${formatValue(value)} below ${formatValue(low!)}`
-    : `${rule.name}: ${metric} ${formatValue(value)} above ${formatValue(high ?? value)}`
+    ? `${rule.name}: ${metric} ${formatValue(value)} below ${limit}${formatValue(low!)}`
+    : `${rule.name}: ${metric} ${formatValue(value)} above ${limit}${formatValue(high ?? value)}`
   const draft: AlarmDraft = {
     plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null,
-    ruleId: rule.id, metric, type: 'threshold', severity: rule.severity, message
+    ruleId: rule.id, metric, type: learnt ? 'learnt_bounds' : 'threshold', severity: rule.severity, message
   }
   return { key, ts: s.ts, active: breach !== null, value, minDurationMs: rule.minDurationS * 1000, cooldownMs: rule.cooldownS * 1000, draft }
 }

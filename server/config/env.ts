@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   BUS_CHANNEL_PREFIX: z.string().default('pt'),
   GATEWAY_OFFLINE_AFTER_S: z.coerce.number().positive().default(30),
   ALARM_BACKLOG_LIMIT: z.coerce.number().int().nonnegative().default(1000),
+  ALARM_LEARN_INTERVAL_S: z.coerce.number().positive().default(3600),
   WATCHDOG_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   PERSIST_DEFAULT_MODE: z.enum(persistModes).default('both'),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(2000),
@@ -95,7 +96,7 @@ export interface PlatformConfig {
   busPrefix: string
   gatewayOfflineAfterMs: number
   watchdogIntervalMs: number
-  alarms: { backlogLimit: number }
+  alarms: { backlogLimit: number, learnIntervalMs: number }
   ingest: {
     defaultMode: PersistMode
     batchSize: number
@@ -152,7 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gatewayOfflineAfterMs: offlineMs,
     // Check often enough that "offline" shows within a second of the deadline.
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS ?? Math.min(1000, Math.max(100, offlineMs / 10)),
-    alarms: { backlogLimit: e.ALARM_BACKLOG_LIMIT },
+    alarms: { backlogLimit: e.ALARM_BACKLOG_LIMIT, learnIntervalMs: e.ALARM_LEARN_INTERVAL_S * 1000 },
     ingest: {
       defaultMode: e.PERSIST_DEFAULT_MODE,
       batchSize: e.INGEST_BATCH_SIZE,

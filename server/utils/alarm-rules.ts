@@ -3,6 +3,8 @@ import type { AuthContext } from '../auth/types'
 import type { Database } from '../db/client'
 import { can, canSeePlant, seesEveryPlant } from '../auth/policy'
 import { getAlarmRule, type AlarmRuleRecord, type AlarmRuleScope } from '../alarms/rule-admin'
+import { learnRule } from '../alarms/learning'
+import type { Platform } from '../platform'
 
 /** Whether the caller may write a rule on this scope: limited plant access means rules of those plants only. */
 function mayWrite(ctx: AuthContext, tenantId: string, plantId: string | null): boolean {
@@ -26,4 +28,10 @@ export async function requireAlarmRule(db: Database, ctx: AuthContext, tenantId:
     throw createError({ statusCode: 404, statusMessage: 'Not found', message: 'Alarm rule not found', data: { code: 'RULE_NOT_FOUND' } })
   }
   return rule
+}
+
+/** Learns a learnt rule's bounds at once (created, changed or asked for); the caller reloads the rules everywhere. */
+export async function learnNow(platform: Platform, rule: AlarmRuleRecord): Promise<void> {
+  if (rule.kind !== 'learnt' || !rule.learnt || !rule.enabled) return
+  await learnRule(platform.db.sql, { id: rule.id, tenantId: rule.tenantId, plantId: rule.plantId, plcId: rule.plcRowId, metric: rule.metric, learnt: rule.learnt })
 }

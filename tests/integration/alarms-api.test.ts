@@ -68,6 +68,26 @@ describe('alarm rules', () => {
     }
   })
 
+  it('a learnt rule learns its bounds when created and shows what it learnt them from', async () => {
+    for (const [value, i] of [[10, 0], [20, 1], [30, 2]]) {
+      await api.publish(`factory/granix/ba/planta-1/${M1}/telemetry`, { schemaVersion: 1, timestamp: clock - 30_000 + i! * 1000, seq: i, values: { [`${METRIC}_l`]: value } })
+    }
+    await waitFor(async () => (await api.sql`select count(*)::int as n from telemetry_events where metric = ${`${METRIC}_l`}`)[0]!.n === 3 || null, 10_000, 'history')
+    const rule = await api.expectStatus(201, 'manager', 'POST', '/api/alarm-rules', { name: 'Unusual', metric: `${METRIC}_l`, kind: 'learnt', learnt: { minPoints: 3, pLow: 0, pHigh: 1, padFrac: 0.5 } })
+    expect(rule).toMatchObject({ kind: 'learnt', min: null, max: null, learnt: { minPoints: 3, windowDays: 7, pLow: 0, pHigh: 1, padFrac: 0.5, padAbs: 0 } })
+    const { items } = await api.expectStatus(200, 'viewer', 'GET', `/api/alarm-rules/${rule.id}/bounds`)
+    expect(items).toMatchObject([{ site: 'planta-1', plcId: M1, pLow: 10, pHigh: 30, low: 0, high: 40, points: 3 }])
+    expect((await api.expectStatus(200, 'manager', 'POST', `/api/alarm-rules/${rule.id}/learn`)).items).toHaveLength(1)
+    expect((await api.expectStatus(409, 'manager', 'POST', `/api/alarm-rules/${ruleId}/learn`)).data.code).toBe('NOT_LEARNT')
+    const bad: [object, string][] = [
+      [{ name: 'x', metric: METRIC, kind: 'learnt', learnt: { pLow: 0.9, pHigh: 0.1 } }, 'learnt.pLow'],
+      [{ name: 'x', metric: METRIC, kind: 'learnt', max: 5 }, 'max'],
+      [{ name: 'x', metric: METRIC, max: 5, learnt: {} }, 'learnt']
+    ]
+    for (const [body, field] of bad) expect((await api.expectStatus(422, 'manager', 'POST', '/api/alarm-rules', body)).data.field).toBe(field)
+    await api.expectStatus(204, 'manager', 'DELETE', `/api/alarm-rules/${rule.id}`)
+  })
+
   it('only admins and managers write rules; another tenant cannot see this one', async () => {
     await expectRoleMatrix(api, [['POST', '/api/alarm-rules', { metric: 1 }], ['PUT', `/api/alarm-rules/${ruleId}`, { metric: 1 }]], ['admin', 'manager', 'otherAdmin', 'platform'])
     await api.expectStatus(404, 'otherAdmin', 'GET', `/api/alarm-rules/${ruleId}`)

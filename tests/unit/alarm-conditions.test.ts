@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { effectiveLimits, thresholdBreach, type ThresholdLimits } from '../../server/alarms/threshold'
 import { ConditionTracker, type DebouncePolicy } from '../../server/alarms/tracker'
 import { gatewayObservations, plcObservations } from '../../server/alarms/sources'
-import type { AlarmRule, TenantRules } from '../../server/alarms/rules'
+import { noRules, type AlarmRule, type TenantRules } from '../../server/alarms/rules'
 
 const limits = (l: Partial<ThresholdLimits>): ThresholdLimits => ({ min: null, max: null, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, ...l })
 const plain: DebouncePolicy = { minDurationMs: 0, cooldownMs: 0 }
@@ -74,10 +74,10 @@ describe('condition tracker', () => {
 
 const plant = { tenantId: 't1', plantId: 'p1', tenant: 'acme', plant: 'site-1' }
 const rule = (r: Partial<AlarmRule>): AlarmRule => ({
-  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', severity: 'high',
+  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', severity: 'high',
   min: null, max: 80, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, minDurationS: 0, cooldownS: 0, ...r
 })
-const byMetric = (...rules: AlarmRule[]): TenantRules => new Map([['temp', rules]])
+const byMetric = (...rules: AlarmRule[]): TenantRules => ({ byMetric: new Map([['temp', rules]]), learnt: new Map() })
 
 describe('alarm sources', () => {
   it('applies the rules of the PLC, its plant or the tenant, on numeric values', () => {
@@ -88,8 +88,18 @@ describe('alarm sources', () => {
     expect(plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 'n/a' }] }, rules, () => false)).toEqual([])
   })
 
+  it('a learnt rule judges a PLC only once it has bounds for it', () => {
+    const learnt = rule({ id: 'l', kind: 'learnt', max: null, toleranceAbs: 1 })
+    const rules: TenantRules = { byMetric: new Map([['temp', [learnt]]]), learnt: new Map([['l|plc-a', { low: 10, high: 20 }]]) }
+    const sample = (plcRowId: string, value: number) => ({ plant, plcRowId, plcId: plcRowId, ts: 5, points: [{ metric: 'temp', value }] })
+    expect(plcObservations(sample('plc-b', 99), rules, () => false)).toEqual([])
+    const [high] = plcObservations(sample('plc-a', 21.5), rules, () => false)
+    expect(high).toMatchObject({ key: 'learnt_bounds:l:plc-a:temp', active: true, draft: { type: 'learnt_bounds', message: 'Hot head: temp 21.5 above the learnt 21' } })
+    expect(plcObservations(sample('plc-a', 20.5), rules, () => false)[0]!.active).toBe(false)
+  })
+
   it('data quality BAD is a condition of its own per PLC and metric', () => {
-    const obs = plcObservations({ plant, plcRowId: 'x', plcId: 'press-1', ts: 5, points: [{ metric: 'flow', value: 1, quality: 'BAD' }, { metric: 'level', value: 2, quality: 'GOOD' }] }, new Map(), () => false)
+    const obs = plcObservations({ plant, plcRowId: 'x', plcId: 'press-1', ts: 5, points: [{ metric: 'flow', value: 1, quality: 'BAD' }, { metric: 'level', value: 2, quality: 'GOOD' }] }, noRules(), () => false)
     expect(obs.map(o => [o.key, o.active])).toEqual([['quality_bad:x:flow', true], ['quality_bad:x:level', false]])
   })
 

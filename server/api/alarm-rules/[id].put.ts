@@ -1,4 +1,4 @@
-import { updateAlarmRule } from '../../alarms/rule-admin'
+import { toRuleJson, updateAlarmRule } from '../../alarms/rule-admin'
 import { AlarmRuleBody, AlarmRuleIdParams } from '../../alarms/rule-schemas'
 
 /** Replaces a rule's scope and settings (disabling or re-scoping it clears its open alarms). */
@@ -11,6 +11,7 @@ export default defineEventHandler(async (event) => {
   const before = await requireAlarmRule(platform.db, ctx, scope.tenantId, id, true)
   const change = await updateAlarmRule(platform.db.sql, ctx, before, scope, body)
   for (const alarm of change.cleared) platform.alarms.changed(alarm, 'cleared')
+  await learnNow(platform, change.rule)
   platform.alarmRulesChanged(scope.tenantId)
-  return change.rule
+  return toRuleJson(change.rule)
 })
