@@ -1,5 +1,6 @@
 import type { SqlClient } from '../db/client'
 import type { ThresholdLimits } from './threshold'
+import type { WeekWindows } from './schedule-windows'
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
@@ -26,14 +27,21 @@ from alarm_rules where tenant_id = $1 and enabled`
 
 const LOAD_BOUNDS = `select rule_id as "ruleId", plc_id as "plcId", low, high from learnt_bounds where tenant_id = $1`
 
-/** Enabled rules of one tenant by metric, and the bounds learnt rules learnt per PLC, for a quick lookup per value. */
+/** An accepted machine schedule, as the engine checks it. */
+export interface AcceptedSchedule { windows: WeekWindows, timeZone: string }
+
+/** Enabled rules of one tenant by metric, learnt bounds and accepted schedules per PLC, for a quick lookup per value. */
 export interface TenantRules {
   byMetric: Map<string, AlarmRule[]>
   /** `${ruleId}|${plcRowId}` → learnt limits. */
   learnt: Map<string, { low: number, high: number }>
+  /** `${plcRowId}|${metric}` → the machine's accepted schedule for that running metric. */
+  schedules: Map<string, AcceptedSchedule>
 }
 
-export const noRules = (): TenantRules => ({ byMetric: new Map(), learnt: new Map() })
+export const noRules = (): TenantRules => ({ byMetric: new Map(), learnt: new Map(), schedules: new Map() })
+
+const LOAD_SCHEDULES = `select plc_id as "plcId", metric, windows, time_zone as "timeZone" from machine_schedules where tenant_id = $1 and status = 'accepted'`
 
 /** The rules that apply to one value of one PLC. */
 export function rulesFor(rules: TenantRules, plantId: string, plcId: string, metric: string): AlarmRule[] {
@@ -67,6 +75,9 @@ export class AlarmRuleCache {
     }
     for (const b of await this.sql.query<{ ruleId: string, plcId: string, low: number, high: number }>(LOAD_BOUNDS, [tenantId])) {
       rules.learnt.set(`${b.ruleId}|${b.plcId}`, { low: b.low, high: b.high })
+    }
+    for (const s of await this.sql.query<AcceptedSchedule & { plcId: string, metric: string }>(LOAD_SCHEDULES, [tenantId])) {
+      rules.schedules.set(`${s.plcId}|${s.metric}`, { windows: s.windows, timeZone: s.timeZone })
     }
     this.byTenant.set(tenantId, { rules, loadedAt: this.now() })
     return rules

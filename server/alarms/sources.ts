@@ -1,5 +1,6 @@
 import type { GatewayHealth } from '../ingest/messages'
-import { learntLimits, rulesFor, type AlarmRule, type TenantRules } from './rules'
+import { learntLimits, rulesFor, type AcceptedSchedule, type AlarmRule, type TenantRules } from './rules'
+import { insideSchedule } from './schedule-windows'
 import { effectiveLimits, thresholdBreach, type ThresholdLimits } from './threshold'
 import { formatValue, numeric, type AlarmDraft, type GatewayObservation, type Observation, type PlcSample } from './observations'
 
@@ -8,6 +9,7 @@ export const conditionKeys = {
   threshold: (ruleId: string, plcRowId: string, metric: string) => `threshold:${ruleId}:${plcRowId}:${metric}`,
   learnt: (ruleId: string, plcRowId: string, metric: string) => `learnt_bounds:${ruleId}:${plcRowId}:${metric}`,
   quality: (plcRowId: string, metric: string) => `quality_bad:${plcRowId}:${metric}`,
+  schedule: (type: string, plcRowId: string, metric: string) => `${type}:${plcRowId}:${metric}`,
   gateway: (type: string, gatewayRowId: string) => `${type}:${gatewayRowId}`
 }
 
@@ -26,6 +28,8 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
         if (ob) out.push(ob)
       }
     }
+    const schedule = rules.schedules.get(`${s.plcRowId}|${p.metric}`)
+    if (schedule && value !== null) out.push(...scheduleObservations(schedule, s, p.metric, value))
     if (p.quality === undefined) continue
     out.push({
       key: conditionKeys.quality(s.plcRowId, p.metric), ts: s.ts, active: p.quality.toUpperCase() === 'BAD', value,
@@ -34,6 +38,28 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
     })
   }
   return out
+}
+
+// A machine stopping for a few minutes inside its hours, or running a few minutes past them, is normal.
+const SCHEDULE_GRACE_MS = 5 * 60_000
+
+/** An accepted schedule (seed 003 rule 3): running outside its windows, or stopped inside them. */
+function scheduleObservations(schedule: AcceptedSchedule, s: PlcSample, metric: string, value: number): Observation[] {
+  const running = value > 0
+  const inside = insideSchedule(s.ts, schedule.windows, schedule.timeZone)
+  const base = { plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null, ruleId: null, metric }
+  return [
+    {
+      key: conditionKeys.schedule('running_outside_schedule', s.plcRowId, metric), ts: s.ts, active: running && !inside, value,
+      minDurationMs: SCHEDULE_GRACE_MS, cooldownMs: 0,
+      draft: { ...base, type: 'running_outside_schedule', severity: 'medium', message: `${s.plcId} running outside its schedule (${metric})` }
+    },
+    {
+      key: conditionKeys.schedule('stopped_inside_schedule', s.plcRowId, metric), ts: s.ts, active: !running && inside, value,
+      minDurationMs: SCHEDULE_GRACE_MS, cooldownMs: 0,
+      draft: { ...base, type: 'stopped_inside_schedule', severity: 'low', message: `${s.plcId} stopped inside its schedule (${metric})` }
+    }
+  ]
 }
 
 /** A learnt rule judges a PLC only once its bounds were learnt from enough history. */

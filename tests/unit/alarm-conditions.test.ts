@@ -77,7 +77,7 @@ const rule = (r: Partial<AlarmRule>): AlarmRule => ({
   id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', severity: 'high',
   min: null, max: 80, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, minDurationS: 0, cooldownS: 0, ...r
 })
-const byMetric = (...rules: AlarmRule[]): TenantRules => ({ byMetric: new Map([['temp', rules]]), learnt: new Map() })
+const byMetric = (...rules: AlarmRule[]): TenantRules => ({ ...noRules(), byMetric: new Map([['temp', rules]]) })
 
 describe('alarm sources', () => {
   it('applies the rules of the PLC, its plant or the tenant, on numeric values', () => {
@@ -90,7 +90,7 @@ describe('alarm sources', () => {
 
   it('a learnt rule judges a PLC only once it has bounds for it', () => {
     const learnt = rule({ id: 'l', kind: 'learnt', max: null, toleranceAbs: 1 })
-    const rules: TenantRules = { byMetric: new Map([['temp', [learnt]]]), learnt: new Map([['l|plc-a', { low: 10, high: 20 }]]) }
+    const rules: TenantRules = { ...noRules(), byMetric: new Map([['temp', [learnt]]]), learnt: new Map([['l|plc-a', { low: 10, high: 20 }]]) }
     const sample = (plcRowId: string, value: number) => ({ plant, plcRowId, plcId: plcRowId, ts: 5, points: [{ metric: 'temp', value }] })
     expect(plcObservations(sample('plc-b', 99), rules, () => false)).toEqual([])
     const [high] = plcObservations(sample('plc-a', 21.5), rules, () => false)

@@ -3,11 +3,14 @@ import {
   AcknowledgeBody, AlarmDetailResponse, AlarmIdParams, AlarmListQuery, AlarmPlcParams, AlarmResponse, AlarmStatsQuery, AlarmStatsResponse, ShelveBody
 } from '../../alarms/alarm-schemas'
 import { AlarmRuleBody, AlarmRuleIdParams, AlarmRuleListQuery, AlarmRuleResponse, AlarmRuleTenantQuery, LearntBoundsResponse } from '../../alarms/rule-schemas'
+import { ScheduleDecisionBody, ScheduleLearnBody, ScheduleListResponse, ScheduleParams, ScheduleResponse } from '../../alarms/schedule-schemas'
+import { PlcParams, TenantQuery } from '../../queries/schemas'
 import type { Operation } from '../operation'
 
 const tag = 'Alarms'
 const rules = 'Alarm rules'
 const AlarmPage = pageOf(AlarmResponse)
+const schedules = 'Machine schedules'
 
 export const operations: Operation[] = [
   { method: 'get', path: '/api/alarms', summary: 'Alarms, newest first (seed 000: ?acknowledged=false&severity=high)', tag, permission: 'alarm:read', query: AlarmListQuery, response: AlarmPage },
@@ -23,5 +26,8 @@ export const operations: Operation[] = [
   { method: 'put', path: '/api/alarm-rules/{id}', summary: 'Replace a rule (disabling or re-scoping clears its open alarms)', tag: rules, permission: 'alarm_rule:write', params: AlarmRuleIdParams, body: AlarmRuleBody, response: AlarmRuleResponse },
   { method: 'get', path: '/api/alarm-rules/{id}/bounds', summary: 'What a learnt rule learnt per PLC, with the window and points behind it', tag: rules, permission: 'alarm:read', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, response: LearntBoundsResponse },
   { method: 'post', path: '/api/alarm-rules/{id}/learn', summary: 'Learn a learnt rule\'s bounds now', tag: rules, permission: 'alarm_rule:write', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, response: LearntBoundsResponse },
-  { method: 'delete', path: '/api/alarm-rules/{id}', summary: 'Delete a rule and clear its open alarms', tag: rules, permission: 'alarm_rule:write', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, status: 204 }
+  { method: 'delete', path: '/api/alarm-rules/{id}', summary: 'Delete a rule and clear its open alarms', tag: rules, permission: 'alarm_rule:write', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, status: 204 },
+  { method: 'get', path: '/api/machines/{site}/{plcId}/schedules', summary: 'The machine\'s learnt schedules, one per running metric', tag: schedules, permission: 'alarm:read', params: PlcParams, query: TenantQuery, response: ScheduleListResponse },
+  { method: 'post', path: '/api/machines/{site}/{plcId}/schedules/learn', summary: 'Learn operating windows per weekday from a running metric (a suggestion)', tag: schedules, permission: 'machine:manage', params: PlcParams, query: TenantQuery, body: ScheduleLearnBody, response: ScheduleResponse },
+  { method: 'put', path: '/api/machines/{site}/{plcId}/schedules/{metric}', summary: 'Accept or reject a schedule; accepted ones raise running-outside / stopped-inside alarms', tag: schedules, permission: 'machine:manage', params: ScheduleParams, query: TenantQuery, body: ScheduleDecisionBody, response: ScheduleResponse }
 ]
