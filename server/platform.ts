@@ -104,7 +104,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const rules = new PersistRuleCache(db.sql)
     const alarmRules = new AlarmRuleCache(db.sql)
     const alarms = new AlarmEngine({
-      sql: db.sql, rules: alarmRules, logger, busPrefix: config.busPrefix, backlogLimit: config.alarms.backlogLimit,
+      sql: db.sql, rules: alarmRules, logger, busPrefix: config.busPrefix, backlogLimit: config.alarms.backlogLimit, qualityMinDurationMs: config.alarms.qualityMinDurationMs,
       publish: (channel, event) => bus.publish(channel, event)
     })
     await alarms.start()

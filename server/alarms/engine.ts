@@ -18,6 +18,8 @@ export interface AlarmEngineOptions {
   publish: (channel: string, event: PlatformEvent) => void
   /** Gateways buffering more messages than this raise a backlog alarm. */
   backlogLimit: number
+  /** Bad data quality must last this long to raise an alarm. */
+  qualityMinDurationMs?: number
 }
 
 const RETRY_MIN_MS = 100
@@ -90,7 +92,7 @@ export class AlarmEngine {
     const isOpen = (key: string) => this.tracker.isOpen(key)
     for (const s of batch.samples) {
       const rules = await this.o.rules.rulesOf(s.plant.tenantId)
-      this.decide(plcObservations(s, rules, isOpen), transitions)
+      this.decide(plcObservations(s, rules, isOpen, this.o.qualityMinDurationMs), transitions)
     }
     for (const g of batch.gateways) this.decide(gatewayObservations(g, this.o.backlogLimit), transitions)
     this.counters.evaluated += batch.samples.length + batch.gateways.length

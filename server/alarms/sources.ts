@@ -16,8 +16,8 @@ export const conditionKeys = {
 /** Whether the tracker holds an open alarm for a key: the deadband applies while one is open. */
 export type IsOpen = (key: string) => boolean
 
-/** Threshold and data-quality conditions of one PLC sample. */
-export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen): Observation[] {
+/** Threshold, learnt, schedule and data-quality conditions of one PLC sample. */
+export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen, qualityMinDurationMs = 0): Observation[] {
   const out: Observation[] = []
   const base = { plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null }
   for (const p of s.points) {
@@ -33,7 +33,8 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
     if (p.quality === undefined) continue
     out.push({
       key: conditionKeys.quality(s.plcRowId, p.metric), ts: s.ts, active: p.quality.toUpperCase() === 'BAD', value,
-      minDurationMs: 0, cooldownMs: 0,
+      // One bad sample now and then is a sensor's hiccup, not an alarm: only bad data that lasts is.
+      minDurationMs: qualityMinDurationMs, cooldownMs: 0,
       draft: { ...base, ruleId: null, metric: p.metric, type: 'quality_bad', severity: 'medium', message: `${p.metric}: data quality BAD` }
     })
   }

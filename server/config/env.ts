@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   GATEWAY_OFFLINE_AFTER_S: z.coerce.number().positive().default(30),
   ALARM_BACKLOG_LIMIT: z.coerce.number().int().nonnegative().default(1000),
   ALARM_LEARN_INTERVAL_S: z.coerce.number().positive().default(3600),
+  ALARM_QUALITY_MIN_DURATION_S: z.coerce.number().nonnegative().default(30),
   WATCHDOG_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   PERSIST_DEFAULT_MODE: z.enum(persistModes).default('both'),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(2000),
@@ -96,7 +97,7 @@ export interface PlatformConfig {
   busPrefix: string
   gatewayOfflineAfterMs: number
   watchdogIntervalMs: number
-  alarms: { backlogLimit: number, learnIntervalMs: number }
+  alarms: { backlogLimit: number, learnIntervalMs: number, qualityMinDurationMs: number }
   ingest: {
     defaultMode: PersistMode
     batchSize: number
@@ -153,7 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gatewayOfflineAfterMs: offlineMs,
     // Check often enough that "offline" shows within a second of the deadline.
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS ?? Math.min(1000, Math.max(100, offlineMs / 10)),
-    alarms: { backlogLimit: e.ALARM_BACKLOG_LIMIT, learnIntervalMs: e.ALARM_LEARN_INTERVAL_S * 1000 },
+    alarms: { backlogLimit: e.ALARM_BACKLOG_LIMIT, learnIntervalMs: e.ALARM_LEARN_INTERVAL_S * 1000, qualityMinDurationMs: e.ALARM_QUALITY_MIN_DURATION_S * 1000 },
     ingest: {
       defaultMode: e.PERSIST_DEFAULT_MODE,
       batchSize: e.INGEST_BATCH_SIZE,

@@ -20,7 +20,13 @@ export async function ensurePlant(sql: SqlClient, p: { tenant: string, tenantNam
   return { tenantId: tenant!.id, plantId: plant!.id }
 }
 
-/** Seeds the demo tenants and plants. */
+/** Seeds the demo tenants and plants, and an alarm rule. */
 export async function seedDemoData(sql: SqlClient): Promise<void> {
   for (const p of DEMO_PLANTS) await ensurePlant(sql, p)
+  // An alarm rule, so the zero-config start shows alarms: the simulator's head temperature peaks
+  // around 86 °C once a day, and drifts.
+  await sql.query(`
+    insert into alarm_rules (tenant_id, metric, name, max, deadband, min_duration_s, cooldown_s, severity)
+    select t.id, 'temp_head', 'Head temperature high', 85, 1, 10, 60, 'high' from tenants t
+    where t.slug = 'granix' and not exists (select 1 from alarm_rules r where r.tenant_id = t.id and r.name = 'Head temperature high')`)
 }

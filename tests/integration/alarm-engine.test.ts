@@ -96,8 +96,13 @@ describe.each<Target>(['embedded', 'services'])('alarm engine on the %s target',
     expect(await alarmsOf('level')).toEqual([])
   })
 
-  it('data quality BAD raises per metric and clears when good again', async () => {
+  it('data quality BAD raises per metric once it lasts 30 s, and clears when good again', async () => {
     await send('m3', [{ flow: 1 }], { quality: { flow: 'BAD' } })
+    await send('m3', [{ flow: 1 }], { quality: { flow: 'GOOD' } })
+    await send('m3', [{ flow: 1 }], { quality: { flow: 'BAD' } })
+    clock += 28_000
+    await send('m3', [{ flow: 1 }], { quality: { flow: 'BAD' } })
+    expect(await alarmsOf('flow')).toEqual([])
     await send('m3', [{ flow: 1 }], { quality: { flow: 'BAD' } })
     expect((await alarmsOf('flow')).map(a => [a.type, a.state])).toEqual([['quality_bad', 'active']])
     await send('m3', [{ flow: 1 }], { quality: { flow: 'GOOD' } })

@@ -99,8 +99,8 @@ describe('alarm sources', () => {
   })
 
   it('data quality BAD is a condition of its own per PLC and metric', () => {
-    const obs = plcObservations({ plant, plcRowId: 'x', plcId: 'press-1', ts: 5, points: [{ metric: 'flow', value: 1, quality: 'BAD' }, { metric: 'level', value: 2, quality: 'GOOD' }] }, noRules(), () => false)
-    expect(obs.map(o => [o.key, o.active])).toEqual([['quality_bad:x:flow', true], ['quality_bad:x:level', false]])
+    const obs = plcObservations({ plant, plcRowId: 'x', plcId: 'press-1', ts: 5, points: [{ metric: 'flow', value: 1, quality: 'BAD' }, { metric: 'level', value: 2, quality: 'GOOD' }] }, noRules(), () => false, 30_000)
+    expect(obs.map(o => [o.key, o.active, o.minDurationMs])).toEqual([['quality_bad:x:flow', true, 30_000], ['quality_bad:x:level', false, 30_000]])
   })
 
   it('gateways: offline, PLC link, internet and backlog', () => {
