@@ -90,3 +90,17 @@ export const LearntBoundsResponse = z.object({
     computedAt: z.number()
   }))
 })
+
+export const HintsResponse = z.object({
+  items: z.array(z.object({
+    kind: z.enum(['threshold_always_breached', 'rule_metric_never_seen', 'widget_without_history']),
+    message: z.string(),
+    ruleId: z.string().optional(),
+    dashboardId: z.string().optional(),
+    widgetKey: z.string().optional(),
+    site: z.string().optional(),
+    plcId: z.string().optional(),
+    metric: z.string(),
+    suggestion: z.record(z.string(), z.unknown()).describe('The change that would fix it, in the shape of the object\'s own API')
+  }))
+})

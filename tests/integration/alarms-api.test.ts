@@ -222,3 +222,26 @@ describe('alarms from MQTT to the API and the live stream', () => {
     expect(ids).toEqual(all)
   })
 })
+
+describe('misconfiguration hints', () => {
+  it('name a rule on a metric never seen (with the likely one), a limit every value breaks, and a chart with no history', async () => {
+    const typo = await api.expectStatus(201, 'admin', 'POST', '/api/alarm-rules', { name: 'Typo', metric: `${METRIC}x`, max: 50 })
+    const scale = await api.expectStatus(201, 'admin', 'POST', '/api/alarm-rules', { name: 'Wrong unit', metric: METRIC, max: 1, site: 'planta-1' })
+    const dashboard = await api.expectStatus(201, 'admin', 'POST', `/api/admin/plcs/${M1}/dashboard`, { site: 'planta-1', name: 'Hints' })
+    await api.expectStatus(201, 'admin', 'POST', `/api/admin/dashboards/${dashboard.id}/widgets`, { widget_key: 'trend', type: 'line', label: 'Trend', metric_id: METRIC })
+    await api.expectStatus(201, 'admin', 'POST', `/api/admin/dashboards/${dashboard.id}/widgets`, { widget_key: 'now', type: 'number', label: 'Now', metric_id: METRIC })
+    await api.expectStatus(200, 'admin', 'PUT', '/api/persist-rules', { site: 'planta-1', plcId: M1, metric: METRIC, mode: 'none' })
+
+    const { items } = await api.expectStatus(200, 'manager', 'GET', '/api/alarm-rules/hints')
+    expect(items.find((h: Loose) => h.ruleId === typo.id)).toMatchObject({ kind: 'rule_metric_never_seen', suggestion: { metric: METRIC } })
+    const breached = items.find((h: Loose) => h.ruleId === scale.id)
+    expect(breached).toMatchObject({ kind: 'threshold_always_breached', metric: METRIC, suggestion: { min: null } })
+    expect(breached.suggestion.max).toBeGreaterThan(1)
+    expect(items.filter((h: Loose) => h.kind === 'widget_without_history')).toEqual([
+      expect.objectContaining({ dashboardId: dashboard.id, widgetKey: 'trend', site: 'planta-1', plcId: M1, metric: METRIC, suggestion: { site: 'planta-1', plcId: M1, metric: METRIC, mode: 'both' } })
+    ])
+    await api.expectStatus(403, 'operator', 'GET', '/api/alarm-rules/hints')
+    const theirs = await api.expectStatus(200, 'otherAdmin', 'GET', '/api/alarm-rules/hints')
+    expect(theirs.items.filter((h: Loose) => h.metric.startsWith(METRIC))).toEqual([])
+  })
+})

@@ -2,7 +2,7 @@ import { pageOf } from '../../admin/page'
 import {
   AcknowledgeBody, AlarmDetailResponse, AlarmIdParams, AlarmListQuery, AlarmPlcParams, AlarmResponse, AlarmStatsQuery, AlarmStatsResponse, ShelveBody
 } from '../../alarms/alarm-schemas'
-import { AlarmRuleBody, AlarmRuleIdParams, AlarmRuleListQuery, AlarmRuleResponse, AlarmRuleTenantQuery, LearntBoundsResponse } from '../../alarms/rule-schemas'
+import { AlarmRuleBody, AlarmRuleIdParams, AlarmRuleListQuery, AlarmRuleResponse, AlarmRuleTenantQuery, HintsResponse, LearntBoundsResponse } from '../../alarms/rule-schemas'
 import { ScheduleDecisionBody, ScheduleLearnBody, ScheduleListResponse, ScheduleParams, ScheduleResponse } from '../../alarms/schedule-schemas'
 import { PlcParams, TenantQuery } from '../../queries/schemas'
 import type { Operation } from '../operation'
@@ -22,6 +22,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/alarms/{id}/unshelve', summary: 'End a shelving early', tag, permission: 'alarm:shelve', params: AlarmIdParams, response: AlarmResponse },
   { method: 'get', path: '/api/alarm-rules', summary: 'Threshold rules of the tenant, by name', tag: rules, permission: 'alarm:read', query: AlarmRuleListQuery, response: pageOf(AlarmRuleResponse) },
   { method: 'post', path: '/api/alarm-rules', summary: 'Create a threshold or learnt rule', tag: rules, permission: 'alarm_rule:write', body: AlarmRuleBody, status: 201, response: AlarmRuleResponse },
+  { method: 'get', path: '/api/alarm-rules/hints', summary: 'Likely misconfigurations (seed 003 rule 2), each with a suggested fix', tag: rules, permission: 'alarm_rule:write', query: AlarmRuleTenantQuery, response: HintsResponse },
   { method: 'get', path: '/api/alarm-rules/{id}', summary: 'One threshold rule', tag: rules, permission: 'alarm:read', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, response: AlarmRuleResponse },
   { method: 'put', path: '/api/alarm-rules/{id}', summary: 'Replace a rule (disabling or re-scoping clears its open alarms)', tag: rules, permission: 'alarm_rule:write', params: AlarmRuleIdParams, body: AlarmRuleBody, response: AlarmRuleResponse },
   { method: 'get', path: '/api/alarm-rules/{id}/bounds', summary: 'What a learnt rule learnt per PLC, with the window and points behind it', tag: rules, permission: 'alarm:read', params: AlarmRuleIdParams, query: AlarmRuleTenantQuery, response: LearntBoundsResponse },
