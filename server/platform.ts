@@ -60,6 +60,8 @@ export interface Platform {
 }
 
 const PARTITION_CHECK_MS = 3600_000
+// Stale-data alarms are raised within this long of the moment a series went quiet.
+const STALE_SWEEP_MS = 5000
 
 /**
  * Starts every part of the platform from its configuration: the database (migrated), the bus, the
@@ -145,6 +147,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
 
     // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
     const watchdog = startWatchdog(db, bus, alarms, config, logger)
+    const staleSweep = setInterval(() => {
+      alarms.sweepStale().catch(err => logger.warn({ err: (err as Error).message }, 'stale-data sweep failed'))
+    }, STALE_SWEEP_MS)
+    staleSweep.unref()
+    stops.unshift(() => clearInterval(staleSweep))
     const learning = setInterval(() => relearn(db, logger, tenantId => platform.alarmRulesChanged(tenantId)), config.alarms.learnIntervalMs)
     learning.unref()
     stops.unshift(() => clearInterval(learning))
@@ -188,6 +195,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         clearInterval(watchdog)
         clearInterval(partitions)
         clearInterval(learning)
+        clearInterval(staleSweep)
         stopSealing()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.

@@ -6,7 +6,8 @@ import { isTransientDbError } from '../ingest/errors'
 import { toAlarmJson, type AlarmRecord } from './alarm-json'
 import type { CommittedBatch, GatewayObservation, Observation } from './observations'
 import type { AlarmRuleCache } from './rules'
-import { gatewayObservations, plcObservations } from './sources'
+import { gatewayObservations, plcObservations, staleObservation } from './sources'
+import { staleSeries } from './stale'
 import { ConditionTracker } from './tracker'
 import { openConditionKeys, writeTransitions, type Transition } from './transitions'
 
@@ -57,6 +58,22 @@ export class AlarmEngine {
   /** Gateway status changes found outside the ingest (the liveness watchdog). */
   gatewayChanged(observations: GatewayObservation[]): void {
     if (observations.length) this.committed({ samples: [], gateways: observations })
+  }
+
+  /**
+   * Raises stale-data alarms (stale rules) for series that stopped at `now`; the next value clears
+   * them. Every instance may sweep: an alarm already open is not raised twice, nor announced twice.
+   */
+  sweepStale(now = Date.now()): Promise<void> {
+    this.enqueue(async () => {
+      const transitions: Transition[] = []
+      for (const s of await staleSeries(this.o.sql, now)) {
+        const plc = { plant: { tenantId: s.tenantId, plantId: s.plantId, tenant: s.tenant, plant: s.site }, plcRowId: s.plcRowId, plcId: s.plcId }
+        this.decide([staleObservation({ id: s.ruleId, name: s.name, severity: s.severity, staleAfterS: s.staleAfterS }, plc, s.metric, s.staleSince, true)], transitions)
+      }
+      if (transitions.length) await this.write(transitions)
+    })
+    return this.chain
   }
 
   /** Another instance's (or an API caller's) alarm event, seen on the bus. */

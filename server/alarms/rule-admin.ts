@@ -2,7 +2,7 @@ import type { SqlClient } from '../db/client'
 import type { Page, PageRequest } from '../admin/page'
 import { toPage } from '../admin/page'
 import { LearntOptions, type AlarmRuleInput } from './rule-schemas'
-import type { Severity } from './rules'
+import type { RuleKind, Severity } from './rules'
 import { appendAudit } from '../audit/append'
 import { actorOf } from '../audit/actor'
 import type { Actor } from './actions'
@@ -15,8 +15,9 @@ export interface AlarmRuleJson {
   plcId: string | null
   metric: string
   name: string
-  kind: 'threshold' | 'learnt'
+  kind: RuleKind
   learnt: LearntOptions | null
+  staleAfterS: number | null
   min: number | null
   max: number | null
   deadband: number
@@ -40,7 +41,7 @@ export interface AlarmRuleScope { tenantId: string, plantId: string | null, plcI
 
 const ms = (c: string) => `(extract(epoch from ${c}) * 1000)::float8`
 const SELECT = `
-select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.metric, r.name, r.kind, r.options -> 'learnt' as learnt, r.min, r.max, r.deadband,
+select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.metric, r.name, r.kind, r.options -> 'learnt' as learnt, (r.options ->> 'staleAfterS')::int as "staleAfterS", r.min, r.max, r.deadband,
        r.tolerance_abs as "toleranceAbs", r.tolerance_frac as "toleranceFrac", r.min_duration_s as "minDurationS",
        r.cooldown_s as "cooldownS", r.severity, r.enabled, ${ms('r.created_at')} as "createdAt", ${ms('r.updated_at')} as "updatedAt"
 from alarm_rules r
@@ -48,11 +49,16 @@ join tenants t on t.id = r.tenant_id
 left join plants pl on pl.id = r.plant_id
 left join plcs c on c.id = r.plc_id`
 
-// A learnt rule keeps its learning options (defaults filled in) under options.learnt.
-const learntOf = (r: AlarmRuleInput) => r.kind === 'learnt' ? LearntOptions.parse(r.learnt ?? {}) : null
+// A learnt rule keeps its learning options (defaults filled in) under options.learnt; a stale rule
+// its staleAfterS.
+function optionsOf(r: AlarmRuleInput): Record<string, unknown> {
+  if (r.kind === 'learnt') return { learnt: LearntOptions.parse(r.learnt ?? {}) }
+  if (r.kind === 'stale') return { staleAfterS: r.staleAfterS }
+  return {}
+}
 const settings = (r: AlarmRuleInput) => [
   r.metric, r.name, r.min, r.max, r.deadband, r.toleranceAbs, r.toleranceFrac, r.minDurationS, r.cooldownS, r.severity, r.enabled,
-  r.kind, JSON.stringify(learntOf(r) ? { learnt: learntOf(r) } : {})
+  r.kind, JSON.stringify(optionsOf(r))
 ]
 
 /** A tenant's rules (only those on the given plants, or tenant-wide, when plantIds is set), by name. */

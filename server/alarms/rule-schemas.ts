@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { pageQuery, textKey } from '../admin/page'
-import { SEVERITIES } from './rules'
+import { RULE_KINDS, SEVERITIES } from './rules'
 
 const slug = z.string().trim().min(1).max(128)
 const nonNegative = z.number().finite().nonnegative()
@@ -28,8 +28,9 @@ export const AlarmRuleBody = z.object({
   plcId: slug.optional().describe('Omitted: every PLC of the site (or tenant)'),
   metric: slug,
   name: z.string().trim().min(1).max(200),
-  kind: z.enum(['threshold', 'learnt']).default('threshold').describe('`learnt`: bounds from each PLC\'s history (learnt)'),
+  kind: z.enum(RULE_KINDS).default('threshold').describe('`threshold`: min/max as given; `learnt`: bounds from each PLC\'s history; `stale`: no value for staleAfterS'),
   learnt: LearntOptions.optional().describe('For kind `learnt`; defaults apply when omitted'),
+  staleAfterS: z.number().int().min(1).max(7 * 86_400).optional().describe('For kind `stale`: raise when a PLC sent no value of the metric for this long'),
   min: z.number().finite().nullable().default(null),
   max: z.number().finite().nullable().default(null),
   deadband: nonNegative.default(0).describe('How far back inside the limit a value must come before the alarm clears'),
@@ -41,9 +42,10 @@ export const AlarmRuleBody = z.object({
   enabled: z.boolean().default(true)
 })
   .refine(r => !r.plcId || r.site, { path: ['site'], message: 'required with plcId (PLC ids are unique per site)' })
-  .refine(r => r.kind === 'learnt' || r.min !== null || r.max !== null, { path: ['max'], message: 'a threshold rule needs min, max or both' })
-  .refine(r => r.kind === 'threshold' || (r.min === null && r.max === null), { path: ['max'], message: 'a learnt rule learns its limits; leave min and max out' })
+  .refine(r => r.kind !== 'threshold' || r.min !== null || r.max !== null, { path: ['max'], message: 'a threshold rule needs min, max or both' })
+  .refine(r => r.kind === 'threshold' || (r.min === null && r.max === null), { path: ['max'], message: 'only threshold rules take min and max' })
   .refine(r => r.kind === 'learnt' || r.learnt === undefined, { path: ['learnt'], message: 'only for kind learnt' })
+  .refine(r => (r.kind === 'stale') === (r.staleAfterS !== undefined), { path: ['staleAfterS'], message: 'required for kind stale, and only for it' })
   .refine(r => r.min === null || r.max === null || r.min <= r.max, { path: ['min'], message: 'must not be above max' })
 
 export type AlarmRuleInput = z.infer<typeof AlarmRuleBody>
@@ -60,7 +62,8 @@ export const AlarmRuleResponse = z.object({
   plcId: z.string().nullable(),
   metric: z.string(),
   name: z.string(),
-  kind: z.enum(['threshold', 'learnt']),
+  kind: z.enum(RULE_KINDS),
+  staleAfterS: z.number().int().nullable(),
   learnt: z.object({ windowDays: z.number(), pLow: z.number(), pHigh: z.number(), padFrac: z.number(), padAbs: z.number(), minPoints: z.number() }).nullable(),
   min: z.number().nullable(),
   max: z.number().nullable(),

@@ -2,6 +2,9 @@ import type { SqlClient } from '../db/client'
 import type { ThresholdLimits } from './threshold'
 import type { WeekWindows } from './schedule-windows'
 
+export const RULE_KINDS = ['threshold', 'learnt', 'stale'] as const
+export type RuleKind = typeof RULE_KINDS[number]
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
 
@@ -13,14 +16,16 @@ export interface AlarmRule extends ThresholdLimits {
   plcId: string | null
   metric: string
   name: string
-  kind: 'threshold' | 'learnt'
+  kind: RuleKind
+  /** For `stale` rules. */
+  staleAfterS: number | null
   severity: Severity
   minDurationS: number
   cooldownS: number
 }
 
 const LOAD_RULES = `
-select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, kind, severity,
+select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, kind, (options ->> 'staleAfterS')::int as "staleAfterS", severity,
        min, max, deadband, tolerance_abs as "toleranceAbs", tolerance_frac as "toleranceFrac",
        min_duration_s as "minDurationS", cooldown_s as "cooldownS"
 from alarm_rules where tenant_id = $1 and enabled`

@@ -8,6 +8,7 @@ import { formatValue, numeric, type AlarmDraft, type GatewayObservation, type Ob
 export const conditionKeys = {
   threshold: (ruleId: string, plcRowId: string, metric: string) => `threshold:${ruleId}:${plcRowId}:${metric}`,
   learnt: (ruleId: string, plcRowId: string, metric: string) => `learnt_bounds:${ruleId}:${plcRowId}:${metric}`,
+  stale: (ruleId: string, plcRowId: string, metric: string) => `stale:${ruleId}:${plcRowId}:${metric}`,
   quality: (plcRowId: string, metric: string) => `quality_bad:${plcRowId}:${metric}`,
   schedule: (type: string, plcRowId: string, metric: string) => `${type}:${plcRowId}:${metric}`,
   gateway: (type: string, gatewayRowId: string) => `${type}:${gatewayRowId}`
@@ -22,11 +23,9 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
   const base = { plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null }
   for (const p of s.points) {
     const value = numeric(p.value)
-    if (value !== null) {
-      for (const rule of rulesFor(rules, s.plant.plantId, s.plcRowId, p.metric)) {
-        const ob = rule.kind === 'learnt' ? learntObservation(rule, rules, s, p.metric, value, isOpen) : thresholdObservation(rule, rule, s, p.metric, value, isOpen)
-        if (ob) out.push(ob)
-      }
+    for (const rule of rulesFor(rules, s.plant.plantId, s.plcRowId, p.metric)) {
+      const ob = valueObservation(rule, rules, s, p.metric, value, isOpen)
+      if (ob) out.push(ob)
     }
     const schedule = rules.schedules.get(`${s.plcRowId}|${p.metric}`)
     if (schedule && value !== null) out.push(...scheduleObservations(schedule, s, p.metric, value))
@@ -61,6 +60,25 @@ function scheduleObservations(schedule: AcceptedSchedule, s: PlcSample, metric: 
       draft: { ...base, type: 'stopped_inside_schedule', severity: 'low', message: `${s.plcId} stopped inside its schedule (${metric})` }
     }
   ]
+}
+
+/** What one value says about one rule: a limit crossed or not, or (any value at all) data no longer stale. */
+function valueObservation(rule: AlarmRule, rules: TenantRules, s: PlcSample, metric: string, value: number | null, isOpen: IsOpen): Observation | undefined {
+  if (rule.kind === 'stale') return staleObservation(rule, { plcRowId: s.plcRowId, plcId: s.plcId, plant: s.plant }, metric, s.ts, false, value)
+  if (value === null) return undefined
+  if (rule.kind === 'learnt') return learntObservation(rule, rules, s, metric, value, isOpen)
+  return thresholdObservation(rule, rule, s, metric, value, isOpen)
+}
+
+/** A stale rule's condition: raised by the stale sweep (`active`), cleared by the next value. */
+export function staleObservation(rule: Pick<AlarmRule, 'id' | 'name' | 'severity' | 'staleAfterS'>, plc: Pick<PlcSample, 'plant' | 'plcRowId' | 'plcId'>, metric: string, ts: number, active: boolean, value: number | null = null): Observation {
+  return {
+    key: conditionKeys.stale(rule.id, plc.plcRowId, metric), ts, active, value, minDurationMs: 0, cooldownMs: 0,
+    draft: {
+      plant: plc.plant, plcRowId: plc.plcRowId, plcId: plc.plcId, gatewayRowId: null, gatewayId: null, ruleId: rule.id, metric,
+      type: 'stale', severity: rule.severity, message: `${rule.name}: no ${metric} from ${plc.plcId} for ${rule.staleAfterS} s`
+    }
+  }
 }
 
 /** A learnt rule judges a PLC only once its bounds were learnt from enough history. */

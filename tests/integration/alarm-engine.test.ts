@@ -139,6 +139,22 @@ describe.each<Target>(['embedded', 'services'])('alarm engine on the %s target',
     await waitAlarms('["buffer_backlog:cleared","gateway_offline:cleared","gateway_plc_link:cleared"]')
   })
 
+  it('a stale rule raises when a PLC goes quiet on a metric, and the next value clears it', async () => {
+    await rule({ metric: 'hb', name: 'Heartbeat counter', kind: 'stale', staleAfterS: 60 })
+    await send('m6', [{ hb: 1 }])
+    const last = clock
+    // Not yet 60 s after the last value (by the sweep's clock): nothing.
+    await t.platform.alarms.sweepStale(last + 59_000)
+    expect(await alarmsOf('hb')).toEqual([])
+    await t.platform.alarms.sweepStale(last + 61_000)
+    await t.platform.alarms.sweepStale(last + 90_000)
+    expect(await alarmsOf('hb')).toEqual([{ state: 'active', value: null, clear_value: null, type: 'stale', message: 'Heartbeat counter: no hb from m6 for 60 s' }])
+    // The gateway's buffer brings values from after the moment it went stale: cleared.
+    clock = last + 61_000
+    await send('m6', [{ hb: 2 }])
+    expect((await alarmsOf('hb')).map(a => [a.state, a.clear_value])).toEqual([['cleared', 2]])
+  })
+
   it('after a restart, an open alarm is neither raised again nor forgotten', async () => {
     await rule({ metric: 'amps', name: 'Current', max: 10 })
     await send('m5', [{ amps: 20 }])

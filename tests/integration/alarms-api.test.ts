@@ -82,7 +82,9 @@ describe('alarm rules', () => {
     const bad: [object, string][] = [
       [{ name: 'x', metric: METRIC, kind: 'learnt', learnt: { pLow: 0.9, pHigh: 0.1 } }, 'learnt.pLow'],
       [{ name: 'x', metric: METRIC, kind: 'learnt', max: 5 }, 'max'],
-      [{ name: 'x', metric: METRIC, max: 5, learnt: {} }, 'learnt']
+      [{ name: 'x', metric: METRIC, max: 5, learnt: {} }, 'learnt'],
+      [{ name: 'x', metric: METRIC, kind: 'stale' }, 'staleAfterS'],
+      [{ name: 'x', metric: METRIC, max: 5, staleAfterS: 10 }, 'staleAfterS']
     ]
     for (const [body, field] of bad) expect((await api.expectStatus(422, 'manager', 'POST', '/api/alarm-rules', body)).data.field).toBe(field)
     await api.expectStatus(204, 'manager', 'DELETE', `/api/alarm-rules/${rule.id}`)

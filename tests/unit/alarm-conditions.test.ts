@@ -74,7 +74,7 @@ describe('condition tracker', () => {
 
 const plant = { tenantId: 't1', plantId: 'p1', tenant: 'acme', plant: 'site-1' }
 const rule = (r: Partial<AlarmRule>): AlarmRule => ({
-  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', severity: 'high',
+  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', staleAfterS: null, severity: 'high',
   min: null, max: 80, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, minDurationS: 0, cooldownS: 0, ...r
 })
 const byMetric = (...rules: AlarmRule[]): TenantRules => ({ ...noRules(), byMetric: new Map([['temp', rules]]) })
