@@ -50,7 +50,7 @@ const deliveries = async (query: string): Promise<Loose[]> =>
   (await api.expectStatus(200, 'admin', 'GET', `/api/notification-deliveries?limit=500&${query}`)).items
 
 const arrived = (path: string, alarmId: string, n: number) =>
-  waitFor(() => rx.of(path, alarmId).length >= n && rx.of(path, alarmId), 15_000, `${n} request(s) to ${path}`)
+  waitFor(() => (rx.of(path, alarmId).length >= n ? rx.of(path, alarmId) : undefined), 15_000, `${n} request(s) to ${path}`)
 
 beforeAll(async () => {
   await rx.start()
@@ -109,7 +109,7 @@ describe('signed webhooks and filters', () => {
   it('the delivery log lists each delivery with its attempt', async () => {
     const log = await waitFor(async () => {
       const items = await deliveries(`endpoint=${main.id}&alarm=${alarm.id}`)
-      return items.length === 3 && items.every((d: Loose) => d.status === 'delivered') && items
+      return items.length === 3 && items.every((d: Loose) => d.status === 'delivered') ? items : undefined
     }, 10_000, 'three delivered')
     expect(log.map((d: Loose) => d.event)).toEqual(['cleared', 'acknowledged', 'raised'])
     for (const d of log) {
@@ -137,7 +137,7 @@ describe('signed webhooks and filters', () => {
     const second = await raise(M(7))
     const mail = await waitFor(async () => {
       const rows = await api.sql`select recipient, subject, body from notification_outbox where body like ${`%${second.id}%`}`
-      return rows.length > 0 && rows
+      return rows.length > 0 ? rows : undefined
     }, 10_000, 'the operator\'s message')
     expect(mail.map(r => r.recipient)).toEqual(['operator@demo.local'])
     expect(mail[0]!.subject).toContain('[high]')
@@ -172,7 +172,7 @@ describe('retries', () => {
     expect(hits.every(h => signatureValid(h, flaky.secret))).toBe(true)
     const [d] = await waitFor(async () => {
       const items = await deliveries(`endpoint=${flaky.id}`)
-      return items[0]?.status === 'delivered' && items
+      return items[0]?.status === 'delivered' ? items : undefined
     }, 10_000, 'delivered')
     expect(d).toMatchObject({ attempts: 3, lastStatusCode: 200 })
     expect(d.log.map((a: Loose) => a.statusCode)).toEqual([503, 503, 200])
@@ -191,7 +191,7 @@ describe('retries', () => {
     await arrived('/busy', alarm.id, 2)
     const [failed] = await waitFor(async () => {
       const items = await deliveries(`endpoint=${gone.id}&status=failed`)
-      return items.length === 1 && items
+      return items.length === 1 ? items : undefined
     }, 10_000, 'the 410 delivery failed')
     expect(failed).toMatchObject({ attempts: 1, lastStatusCode: 410, lastError: 'HTTP 410', nextAttemptAt: null })
     expect(failed.log).toEqual([expect.objectContaining({ attempt: 1, statusCode: 410, nextRetryAt: null })])
@@ -236,7 +236,7 @@ describe('escalation', () => {
     expect(levels.map(l => l.level)).toEqual([1])
     const mail = await waitFor(async () => {
       const rows = await api.sql`select recipient, subject from notification_outbox where body like ${`%${acked.id}%`}`
-      return rows.length > 0 && rows
+      return rows.length > 0 ? rows : undefined
     }, 10_000, 'the manager\'s escalation message')
     expect(mail).toEqual([expect.objectContaining({ recipient: 'manager@demo.local', subject: expect.stringContaining('escalated (level 1') })])
     await api.expectStatus(200, 'admin', 'PUT', '/api/escalation-policy', { levels: [] })
@@ -312,7 +312,7 @@ describe('restart', () => {
     expect(signatureValid(hits[1]!, endpoint.secret)).toBe(true)
     const done = await waitFor(async () => {
       const [row] = await api.sql`select status, attempts from notification_deliveries where endpoint_id = ${endpoint.id}`
-      return row?.status === 'delivered' && row
+      return row?.status === 'delivered' ? row : undefined
     }, 15_000, 'delivered after the restart')
     expect(done.attempts).toBe(2)
     const log = await api.sql`select status_code, error from notification_attempts a join notification_deliveries d on d.id = a.delivery_id where d.endpoint_id = ${endpoint.id} order by attempt`
@@ -338,7 +338,7 @@ describe('on the embedded defaults (PGlite, in-process broker)', () => {
       expect(signatureValid(hit, endpoint.secret)).toBe(true)
       const page = await waitFor(async () => {
         const p = await listDeliveries(t.platform.db.sql, tenantId, {}, { limit: 10 })
-        return p.items[0]?.status === 'delivered' && p
+        return p.items[0]?.status === 'delivered' ? p : undefined
       }, 10_000, 'logged as delivered')
       expect(page.items[0]!.log).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200 })])
     } finally {
