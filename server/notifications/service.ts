@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { AlarmEvent } from '../bus/events'
 import type { NotificationConfig } from '../config/env'
 import type { SqlClient } from '../db/client'
+import { isTransientDbError } from '../ingest/errors'
 import { NOTIFIED_TRANSITIONS, type NotifiedTransition } from './body'
 import { enqueueTransition } from './enqueue'
 import { sweepEscalations } from './escalation'
@@ -15,6 +16,11 @@ export interface NotificationsOptions {
   /** How users are told; the outbox table unless a deployment plugs in another. */
   notifier?: UserNotifier
 }
+
+// While the database is unreachable, queueing is retried (as the alarm engine retries its writes),
+// up to about a minute in all; the transition itself is already stored by then.
+const QUEUE_RETRIES = [100, 500, 2000, 5000, 10_000, 20_000, 30_000]
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 const isNotified = (t: AlarmEvent['transition']): t is NotifiedTransition => (NOTIFIED_TRANSITIONS as readonly string[]).includes(t)
 
@@ -30,6 +36,7 @@ export class Notifications {
   private queueing: Promise<void> = Promise.resolve()
   private sweeper?: NodeJS.Timeout
   private sweeping = false
+  private stopping = false
 
   constructor(private o: NotificationsOptions) {
     this.notifier = o.notifier ?? new OutboxNotifier(o.sql)
@@ -53,11 +60,23 @@ export class Notifications {
     if (event.alarm.shelvedUntil && event.alarm.shelvedUntil > Date.now()) return
     const transition = event.transition
     this.queueing = this.queueing
-      .then(() => enqueueTransition(this.o.sql, transition, event.alarm))
+      .then(() => this.enqueue(transition, event))
       .then((queued) => {
         if (queued) this.worker.kick()
       })
       .catch((err: Error) => this.o.logger.error({ err: err.message, alarm: event.alarm.id, transition }, 'could not queue alarm notifications'))
+  }
+
+  private async enqueue(transition: NotifiedTransition, event: AlarmEvent): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await enqueueTransition(this.o.sql, transition, event.alarm)
+      } catch (err) {
+        const wait = QUEUE_RETRIES[attempt]
+        if (wait === undefined || this.stopping || !isTransientDbError(err)) throw err
+        await sleep(wait)
+      }
+    }
   }
 
   /** Resolves once every transition seen so far is queued. */
@@ -79,6 +98,7 @@ export class Notifications {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true
     clearInterval(this.sweeper)
     await Promise.race([this.queueing, new Promise(resolve => setTimeout(resolve, 5000))])
     await this.worker.stop()
