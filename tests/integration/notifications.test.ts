@@ -3,18 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectRoleMatrix, startAdminApi, walkPages, type AdminApi, type Loose } from '../support/admin-api'
 import { emulatorServerEnv } from '../support/auth'
 import { connectClient, endClient, publish } from '../support/mqtt'
-import { createPlant, dropSession, startTestPlatform } from '../support/platform'
+import { createPlant, dropSession, MIGRATIONS, startTestPlatform } from '../support/platform'
 import { startServer, type RunningServer } from '../support/server'
-import { SERVICES, uniqueId, waitFor } from '../support/services'
+import { createTestDatabase, SERVICES, uniqueId, waitFor } from '../support/services'
 import { signatureValid, WebhookReceiver } from '../support/webhook-receiver'
 import { AlarmRuleBody } from '../../server/alarms/rule-schemas'
 import { createAlarmRule } from '../../server/alarms/rule-admin'
 import { createEndpoint } from '../../server/notifications/endpoints'
 import { listDeliveries } from '../../server/notifications/delivery-log'
+import { DeliveryWorker } from '../../server/notifications/worker'
+import { OutboxNotifier } from '../../server/notifications/notifier'
+import { openDatabase } from '../../server/db/client'
+import { ensurePlant } from '../../server/db/demo-data'
+import pino from 'pino'
 
 // Alarm notifications against the built server, PostgreSQL and Mosquitto: alarms raised by the engine
 // from real MQTT messages reach a local webhook receiver, signed; retries, the 4xx rule, escalation,
-// user preferences, a delivery that outlives a restart, role checks, tenant isolation and bad input.
+// user preferences, a delivery that outlives a restart, role checks, tenant isolation and bad input;
+// two workers sharing one database send each delivery once.
 // Short delays come from the NOTIFY_* settings below. Last, one delivery on the embedded defaults.
 
 const run = randomBytes(3).toString('hex')
@@ -343,6 +349,46 @@ describe('on the embedded defaults (PGlite, in-process broker)', () => {
       expect(page.items[0]!.log).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200 })])
     } finally {
       await t.cleanup()
+    }
+  })
+})
+
+describe('two instances on one database', () => {
+  it('each queued delivery is sent by one of them only', async () => {
+    const dbInfo = await createTestDatabase()
+    const [a, b] = [await openDatabase({ kind: 'postgres', url: dbInfo.url }), await openDatabase({ kind: 'postgres', url: dbInfo.url })]
+    const config = { retry: { baseMs: 100, maxMs: 1000, jitter: 0, maxAttempts: 3 }, timeoutMs: 2000, pollMs: 50, concurrency: 4, escalationSweepMs: 1000 }
+    const logger = pino({ level: 'silent' })
+    const workers = [a, b].map(db => new DeliveryWorker({ sql: db.sql, logger, config, notifier: new OutboxNotifier(db.sql) }))
+    try {
+      await a.migrate(MIGRATIONS)
+      const { tenantId, plantId } = await ensurePlant(a.sql, { tenant: 'two', tenantName: 'two', province: 'x', plant: 'p', plantName: 'p' })
+      const endpoint = await createEndpoint(a.sql, 'test', tenantId, { name: 'e', url: `${rx.url}/two`, severities: ['high'], sites: [], events: ['raised'], enabled: true }, [])
+      const [alarm] = await a.sql.query<{ id: string }>(
+        `insert into alarms (tenant_id, plant_id, type, message, severity, ts, condition_key) values ($1, $2, 'threshold', 'm', 'high', now(), $3) returning id`,
+        [tenantId, plantId, uniqueId('key')])
+      // 40 deliveries of one alarm (distinct levels keep them apart under the once-per-target key).
+      await a.sql.query(
+        `insert into notification_deliveries (tenant_id, endpoint_id, alarm_id, event, level, body)
+         select $1, $2, $3::uuid, 'escalated', n, json_build_object('alarm', json_build_object('id', $3::text), 'n', n)::text from generate_series(1, 40) n`,
+        [tenantId, endpoint.id, alarm!.id])
+      // Not acknowledged, so the escalations are sent. Both connections are open before both workers
+      // start claiming at once, so each gets a share.
+      await b.sql.query('select 1')
+      for (const w of workers) w.kick()
+      await waitFor(() => rx.received.filter(r => r.path === '/two').length >= 40, 15_000, '40 deliveries')
+      await new Promise(resolve => setTimeout(resolve, 300))
+      const ids = rx.received.filter(r => r.path === '/two').map(r => r.headers['x-telemetry-delivery'])
+      expect(ids).toHaveLength(40)
+      expect(new Set(ids).size).toBe(40)
+      expect(workers.every(w => w.counters.delivered > 0)).toBe(true)
+      const [count] = await a.sql.query<{ n: number }>(`select count(*)::int as n from notification_deliveries where status = 'delivered' and attempts = 1`)
+      expect(count!.n).toBe(40)
+    } finally {
+      for (const w of workers) await w.stop()
+      await a.close()
+      await b.close()
+      await dbInfo.drop()
     }
   })
 })
