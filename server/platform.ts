@@ -24,6 +24,7 @@ import { learnAll } from './alarms/learning'
 import { createNotary } from './audit/notaries'
 import type { Notary } from './audit/notary'
 import { startSealTimer } from './audit/seal-timer'
+import { Notifications } from './notifications/service'
 
 export interface Platform {
   config: PlatformConfig
@@ -40,6 +41,8 @@ export interface Platform {
   rules: PersistRuleCache
   alarms: AlarmEngine
   alarmRules: AlarmRuleCache
+  /** Webhooks, escalation and user notifications of alarm transitions. */
+  notifications: Notifications
   stats: IngestStats
   simulator?: Simulator
   /** Where sealed audit roots are anchored (AUDIT_ANCHOR); undefined: nowhere but the database. */
@@ -105,9 +108,15 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       `new ${kind === 'plc' ? 'machine' : 'gateway'} registered as pending`))
     const rules = new PersistRuleCache(db.sql)
     const alarmRules = new AlarmRuleCache(db.sql)
+    const notifications = new Notifications({ sql: db.sql, logger, config: config.notifications })
+    stops.unshift(() => notifications.stop())
     const alarms = new AlarmEngine({
       sql: db.sql, rules: alarmRules, logger, busPrefix: config.busPrefix, backlogLimit: config.alarms.backlogLimit, qualityMinDurationMs: config.alarms.qualityMinDurationMs,
-      publish: (channel, event) => bus.publish(channel, event)
+      // Every transition this instance makes passes here (engine and API alike): the one place to queue its notifications.
+      publish: (channel, event) => {
+        bus.publish(channel, event)
+        if (event.type === 'alarm') notifications.transition(event)
+      }
     })
     await alarms.start()
     const unheard = bus.subscribe(tenantPattern(config.busPrefix, '*'), (_channel, event) => {
@@ -160,6 +169,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const notary = createNotary(config.audit.anchor)
     const stopSealing = startSealTimer(db.sql, notary, config.audit.sealIntervalMs, logger)
     stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions), stopSealing)
+    notifications.start()
 
     let simulator: Simulator | undefined
     if (config.simulator.enabled) {
@@ -168,7 +178,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, stats, simulator, notary, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, notifications, stats, simulator, notary, startedAt,
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
@@ -203,6 +213,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         ingestor.close()
         alarms.stop()
         await Promise.race([alarms.idle(), new Promise(resolve => setTimeout(resolve, 5_000))])
+        // Deliveries still pending stay queued in the database; the next start sends them.
+        await notifications.stop()
         unheard()
         await subscriber.close()
         await broker?.close()

@@ -59,6 +59,14 @@ const EnvSchema = z.object({
   AUDIT_ANCHOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   AUDIT_ANCHOR_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   AUDIT_SEAL_INTERVAL_S: z.coerce.number().nonnegative().default(3600),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+  NOTIFY_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.5),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  NOTIFY_POLL_MS: z.coerce.number().int().positive().default(5000),
+  NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  ESCALATION_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 })
 
@@ -117,6 +125,7 @@ export interface PlatformConfig {
     authFailuresPerMinute: number
   }
   audit: AuditConfig
+  notifications: NotificationConfig
   logLevel: Env['LOG_LEVEL']
 }
 
@@ -124,6 +133,28 @@ export interface PlatformConfig {
 export interface AuditConfig {
   anchor: { kind: 'none' } | { kind: 'file', path: string } | { kind: 'http', url: string, timeoutMs: number, attempts: number }
   sealIntervalMs: number
+}
+
+/** Webhook and user notifications of alarms (README "Notifications"). */
+export interface NotificationConfig {
+  retry: RetryPolicy
+  /** Per attempt: connect, send and response headers. */
+  timeoutMs: number
+  /** How often each instance looks for due deliveries queued by others (its own it wakes for). */
+  pollMs: number
+  /** Deliveries one instance sends at once. */
+  concurrency: number
+  /** How often each instance sweeps unacknowledged alarms for escalation. */
+  escalationSweepMs: number
+}
+
+/** Exponential backoff: attempt n waits min(maxMs, baseMs × 2^(n-1)), less up to `jitter` of it at random. */
+export interface RetryPolicy {
+  baseMs: number
+  maxMs: number
+  /** 0..1: the random share taken off each delay, so failed receivers are not hit in lockstep. */
+  jitter: number
+  maxAttempts: number
 }
 
 /** Reads the platform's configuration from environment variables; throws naming every bad variable. */
@@ -174,6 +205,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(e),
     http: { corsOrigins: e.CORS_ORIGINS, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MIN, authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MIN },
     audit: auditConfig(e),
+    notifications: {
+      retry: { baseMs: e.NOTIFY_RETRY_BASE_MS, maxMs: e.NOTIFY_RETRY_MAX_MS, jitter: e.NOTIFY_RETRY_JITTER, maxAttempts: e.NOTIFY_MAX_ATTEMPTS },
+      timeoutMs: e.NOTIFY_TIMEOUT_MS,
+      pollMs: e.NOTIFY_POLL_MS,
+      concurrency: e.NOTIFY_CONCURRENCY,
+      escalationSweepMs: e.ESCALATION_SWEEP_MS
+    },
     logLevel: e.LOG_LEVEL
   }
 }

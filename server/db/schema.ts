@@ -356,3 +356,123 @@ export const auditRoots = pgTable('audit_roots', {
   anchor: jsonb('anchor'),
   anchorError: text('anchor_error')
 }, t => [index('audit_roots_tenant_last').on(t.tenantId, t.lastId)])
+
+const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low', 'info'] as const
+
+/**
+ * A tenant's webhook: alarm transitions that pass its filters are POSTed to `url`, signed with
+ * `secret` (server/notifications/signature.ts).
+ */
+export const notificationEndpoints = pgTable('notification_endpoints', {
+  id: id(),
+  tenantId: tenantId(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  /** Severities that notify. */
+  severities: text('severities', { enum: SEVERITY_VALUES }).array().notNull(),
+  /** Plants that notify; empty: every plant of the tenant. */
+  plantIds: uuid('plant_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  /** Transitions sent: `raised`, and `acknowledged` / `cleared` when asked for. */
+  events: text('events', { enum: ['raised', 'acknowledged', 'cleared'] }).array().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+}, t => [index('notification_endpoints_tenant_name').on(t.tenantId, t.name, t.id)])
+
+/** One escalation level: after `afterMinutes` unacknowledged, these endpoints and users are told. */
+export interface EscalationLevel {
+  afterMinutes: number
+  endpointIds: string[]
+  userIds: string[]
+}
+
+/** A tenant's escalation of unacknowledged alarms (server/notifications/escalation.ts). */
+export const escalationPolicies = pgTable('escalation_policies', {
+  tenantId: uuid('tenant_id').primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Alarms of these severities escalate. */
+  severities: text('severities', { enum: SEVERITY_VALUES }).array().notNull(),
+  /** In order of `afterMinutes`, ascending. */
+  levels: jsonb('levels').$type<EscalationLevel[]>().notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+})
+
+/** The levels each alarm escalated to: marks a level done once, whichever instance swept it. */
+export const alarmEscalations = pgTable('alarm_escalations', {
+  alarmId: uuid('alarm_id').notNull().references(() => alarms.id, { onDelete: 'cascade' }),
+  level: integer('level').notNull(),
+  tenantId: tenantId(),
+  at: at('at').notNull().defaultNow()
+}, t => [primaryKey({ name: 'alarm_escalations_pk', columns: [t.alarmId, t.level] })])
+
+/** What a user wants to be told about; no row: nothing. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(false),
+  severities: text('severities', { enum: SEVERITY_VALUES }).array().notNull(),
+  /** Empty: every plant the user may see. */
+  plantIds: uuid('plant_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  events: text('events', { enum: ['raised', 'acknowledged', 'cleared'] }).array().notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+})
+
+/**
+ * One notification of one alarm transition (or escalation level) to one target — an endpoint or a
+ * user — kept until delivered, failed or cancelled. Pending rows are the durable queue: any instance
+ * claims due ones (FOR UPDATE SKIP LOCKED) and pushes `next_attempt_at` ahead as its lease.
+ */
+export const notificationDeliveries = pgTable('notification_deliveries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: tenantId(),
+  endpointId: uuid('endpoint_id').references(() => notificationEndpoints.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  alarmId: uuid('alarm_id').notNull().references(() => alarms.id, { onDelete: 'cascade' }),
+  event: text('event', { enum: ['raised', 'acknowledged', 'cleared', 'escalated'] }).notNull(),
+  /** The escalation level (1-based); 0 for transitions. */
+  level: integer('level').notNull().default(0),
+  /** The JSON body exactly as sent (and signed) on every attempt. */
+  body: text('body').notNull(),
+  status: text('status', { enum: ['pending', 'delivered', 'failed', 'cancelled'] }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  deliveredAt: at('delivered_at')
+}, t => [
+  // A transition is queued once per target, however many instances or sweeps see it.
+  unique('notification_deliveries_once').on(t.endpointId, t.userId, t.alarmId, t.event, t.level).nullsNotDistinct(),
+  index('notification_deliveries_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+  index('notification_deliveries_tenant_id').on(t.tenantId, t.id),
+  index('notification_deliveries_alarm').on(t.alarmId)
+])
+
+/** Every attempt of every delivery: the delivery log. */
+export const notificationAttempts = pgTable('notification_attempts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: tenantId(),
+  deliveryId: bigint('delivery_id', { mode: 'number' }).notNull().references(() => notificationDeliveries.id, { onDelete: 'cascade' }),
+  attempt: integer('attempt').notNull(),
+  at: at('at').notNull().defaultNow(),
+  statusCode: integer('status_code'),
+  error: text('error'),
+  durationMs: integer('duration_ms').notNull(),
+  /** When the next attempt is due; null when this one ended the delivery. */
+  nextRetryAt: at('next_retry_at')
+}, t => [index('notification_attempts_delivery').on(t.deliveryId, t.attempt)])
+
+/**
+ * The email-like outbox of user notifications (OutboxNotifier): what a mail relay would send. Nothing
+ * here sends mail; a real deployment drains this table or plugs in another notifier.
+ */
+export const notificationOutbox = pgTable('notification_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: tenantId(),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => notificationDeliveries.id, { onDelete: 'set null' }),
+  recipient: text('recipient').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt()
+}, t => [index('notification_outbox_tenant_id').on(t.tenantId, t.id)])

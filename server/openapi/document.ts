@@ -8,12 +8,13 @@ import { operations as dashboards } from './operations/dashboards'
 import { operations as deadLetters } from './operations/dead-letters'
 import { operations as gateways } from './operations/gateways'
 import { operations as machines } from './operations/machines'
+import { operations as notifications } from './operations/notifications'
 import { operations as plants } from './operations/plants'
 import { operations as telemetry } from './operations/telemetry'
 import { operations as tenants } from './operations/tenants'
 import { operations as users } from './operations/users'
 
-export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms, ...audit]
+export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms, ...audit, ...notifications]
 
 const ErrorBody = z.object({
   statusCode: z.number().int(),

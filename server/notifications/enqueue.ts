@@ -1,0 +1,44 @@
+import type { AlarmJson } from '../alarms/alarm-json'
+import type { SqlClient } from '../db/client'
+import { notificationBody, transitionTime, type NotifiedTransition } from './body'
+
+const ON_CONFLICT = 'on conflict on constraint notification_deliveries_once do nothing returning id'
+
+// Endpoints and users whose filters take this alarm's transition: severity, plant (empty: every plant),
+// the transition itself; users also need to see the plant (admins and 'all' access see every one).
+const TRANSITION_TARGETS = `
+with a as (select id, tenant_id, plant_id, severity from alarms where id = $1)
+insert into notification_deliveries (tenant_id, endpoint_id, user_id, alarm_id, event, body)
+select a.tenant_id, t.endpoint_id, t.user_id, a.id, $2, $3 from a, (
+  select e.id as endpoint_id, null::uuid as user_id from notification_endpoints e, a
+   where e.tenant_id = a.tenant_id and e.enabled and a.severity = any(e.severities) and $2 = any(e.events)
+     and (cardinality(e.plant_ids) = 0 or a.plant_id = any(e.plant_ids))
+  union all
+  select null, u.id from notification_preferences n join users u on u.id = n.user_id, a
+   where u.tenant_id = a.tenant_id and n.enabled and a.severity = any(n.severities) and $2 = any(n.events)
+     and (cardinality(n.plant_ids) = 0 or a.plant_id = any(n.plant_ids))
+     and (u.role = 'admin' or cardinality(u.plant_access) = 0 or a.plant_id = any(u.plant_access))
+) t
+${ON_CONFLICT}`
+
+/** Queues a transition's notifications for every matching endpoint and user; returns how many were queued. */
+export async function enqueueTransition(sql: SqlClient, event: NotifiedTransition, alarm: AlarmJson): Promise<number> {
+  const body = notificationBody(event, alarm, transitionTime(event, alarm))
+  return (await sql.query(TRANSITION_TARGETS, [alarm.id, event, body])).length
+}
+
+const LEVEL_TARGETS = `
+insert into notification_deliveries (tenant_id, endpoint_id, user_id, alarm_id, event, level, body)
+select $1, t.endpoint_id, t.user_id, $2, 'escalated', $3, $4 from (
+  select e.id as endpoint_id, null::uuid as user_id from notification_endpoints e where e.tenant_id = $1 and e.enabled and e.id = any($5::uuid[])
+  union all
+  select null, u.id from users u where u.tenant_id = $1 and u.id = any($6::uuid[])
+) t
+${ON_CONFLICT}`
+
+/** Queues an escalation level's notifications of one alarm to the level's endpoints and users. */
+export async function enqueueEscalation(tx: SqlClient, alarm: AlarmJson & { tenantId: string }, level: number, target: { afterMinutes: number, endpointIds: string[], userIds: string[] }, now: number): Promise<number> {
+  const body = notificationBody('escalated', alarm, now, { level, afterMinutes: target.afterMinutes })
+  const rows = await tx.query(LEVEL_TARGETS, [alarm.tenantId, alarm.id, level, body, `{${target.endpointIds.join(',')}}`, `{${target.userIds.join(',')}}`])
+  return rows.length
+}
