@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   SIMULATOR_MACHINES: z.coerce.number().int().min(1).default(3),
   SIMULATOR_METRICS: z.coerce.number().int().min(1).default(6),
   SIMULATOR_RATE: z.coerce.number().positive().default(1),
+  SIMULATOR_CERTS_DIR: optionalText,
   DEMO_DATA: flag(true),
   NODE_ENV: z.string().optional(),
   FIREBASE_PROJECT_ID: optionalText,
@@ -103,7 +104,8 @@ export interface PlatformConfig {
     maxPayloadBytes: number
     maxFutureSkewMs: number
   }
-  simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number }
+  /** `certsDir`: per-gateway client certificates (`<dir>/<thingName>/`) for a broker that requires them. */
+  simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number, certsDir?: string }
   demoData: boolean
   auth: AuthConfig
   http: {
@@ -166,7 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gateways: e.SIMULATOR_GATEWAYS,
       machines: e.SIMULATOR_MACHINES,
       metrics: e.SIMULATOR_METRICS,
-      rate: e.SIMULATOR_RATE
+      rate: e.SIMULATOR_RATE,
+      certsDir: e.SIMULATOR_CERTS_DIR
     },
     demoData: e.DEMO_DATA,
     auth: authConfig(e),
