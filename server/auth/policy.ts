@@ -24,6 +24,7 @@ const GRANTS = {
   'user:manage': ['admin'],
   'dead_letter:read': ['admin'],
   'dead_letter:replay': ['admin'],
+  'cold_export:read': ['admin'],
   'tenant:manage': []
 } as const satisfies Record<string, readonly Role[]>
 
