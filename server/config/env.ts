@@ -76,6 +76,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>
 
+/** Every variable the platform reads (deployment files are checked against it). */
+export const ENV_KEYS = Object.keys(EnvSchema.shape)
+
 /**
  * Where ID tokens come from. `firebase`: a real project (signatures checked against Google's keys).
  * `emulator`: the Firebase Auth emulator, which checks no signature at all — an external one at
@@ -165,7 +168,9 @@ export interface AuditConfig {
 }
 
 /** Reads the platform's configuration from environment variables; throws naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): PlatformConfig {
+export function loadConfig(raw: Record<string, string | undefined> = process.env): PlatformConfig {
+  // An empty variable means unset: compose files and .env templates pass `VAR=` for options left out.
+  const env = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''))
   const parsed = EnvSchema.safeParse(env)
   if (!parsed.success) {
     const fields = parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')
