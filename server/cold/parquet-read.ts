@@ -1,15 +1,13 @@
-import { parquetReadObjects } from 'hyparquet'
+import { parquetMetadata, parquetReadObjects } from 'hyparquet'
+import { ROW_GROUP_ROWS } from './parquet'
 import type { ArchiveRow } from './rows'
 
 type ParquetRecord = Record<string, unknown>
 
 const time = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v))
 
-/** Reads an archived Parquet file back into rows (verification; tests). */
-export async function fromParquet(bytes: Buffer): Promise<ArchiveRow[]> {
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-  const records = await parquetReadObjects({ file }) as ParquetRecord[]
-  return records.map(r => ({
+function toRow(r: ParquetRecord): ArchiveRow {
+  return {
     plc: r.plc as string,
     metric: r.metric as string,
     ts: time(r.ts),
@@ -21,5 +19,15 @@ export async function fromParquet(bytes: Buffer): Promise<ArchiveRow[]> {
     seq: r.seq === null || r.seq === undefined ? null : Number(r.seq),
     key: r.key as string,
     receivedAt: time(r.received_at)
-  }))
+  }
+}
+
+/** Reads an archived Parquet file back, a slice of rows at a time (verification holds one slice). */
+export async function* parquetRows(bytes: Buffer): AsyncGenerator<ArchiveRow[]> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  const total = Number(parquetMetadata(file).num_rows)
+  for (let start = 0; start < total; start += ROW_GROUP_ROWS) {
+    const records = await parquetReadObjects({ file, rowStart: start, rowEnd: Math.min(total, start + ROW_GROUP_ROWS) }) as ParquetRecord[]
+    yield records.map(toRow)
+  }
 }

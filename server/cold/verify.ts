@@ -2,7 +2,7 @@ import type { SqlClient } from '../db/client'
 import { entriesOfDay, markFailed, markVerified, type CatalogueEntry, type ExportFormat } from './catalogue'
 import { csvRowCount } from './csv'
 import { RowDigest, sha256 } from './digest'
-import { fromParquet } from './parquet-read'
+import { parquetRows } from './parquet-read'
 import { dayRows, plantsWithRows } from './rows'
 import type { ColdStore } from './store'
 
@@ -53,7 +53,7 @@ async function verifyEntry(sql: SqlClient, store: ColdStore, e: CatalogueEntry, 
   if (sha256(file) !== e.sha256) return 'checksum differs from the file written'
   if (e.format === 'csv') return csvRowCount(file) === db.rows ? undefined : `holds ${csvRowCount(file)} rows, the database ${db.rows}`
   const archived = new RowDigest()
-  archived.add(await fromParquet(file))
+  for await (const rows of parquetRows(file)) archived.add(rows)
   if (archived.rows !== db.rows) return `holds ${archived.rows} rows, the database ${db.rows}`
   return archived.hex() === db.hex() ? undefined : 'its rows differ from the database\'s'
 }
