@@ -9,13 +9,16 @@ RUN npm run build
 
 FROM node:20-bookworm-slim
 # Production mode refuses the Auth emulator: run with FIREBASE_PROJECT_ID (and FIREBASE_API_KEY,
-# GOOGLE_APPLICATION_CREDENTIALS for user management), DATABASE_URL, MQTT_URL and REDIS_URL.
+# GOOGLE_APPLICATION_CREDENTIALS for user management), DATABASE_URL, MQTT_URL and REDIS_URL; for an
+# mTLS broker (AWS IoT Core, Mosquitto) MQTT_CA_PATH, MQTT_CERT_PATH, MQTT_KEY_PATH. See compose.yaml.
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MIGRATIONS_DIR=/app/drizzle DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/.output ./.output
 # Migrations are read from disk at start (drizzle does not bundle them).
 COPY --from=build /app/drizzle ./drizzle
-RUN mkdir -p /data && chown node:node /data
+# /cold: the archive folder compose.yaml mounts as a volume shared by the instances (a new named
+# volume takes this directory's owner, so the app can write to it).
+RUN mkdir -p /data /cold && chown node:node /data /cold
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -18,6 +18,7 @@ const { values: a } = parseArgs({
     'restart-chance': { type: 'string', default: '0.01' },
     'bad-quality': { type: 'string', default: '0.01' },
     'seconds': { type: 'string' },
+    'certs-dir': { type: 'string', default: process.env.SIMULATOR_CERTS_DIR },
     'help': { type: 'boolean', default: false }
   }
 })
@@ -31,7 +32,8 @@ if (a.help) {
   --heartbeat-s S      heartbeat period (default 10)
   --restart-chance P   chance per heartbeat that a gateway drops its connection (Last Will) and returns
   --bad-quality F      fraction of samples with quality BAD
-  --seconds S          stop after S seconds (default: run until Ctrl-C)`)
+  --seconds S          stop after S seconds (default: run until Ctrl-C)
+  --certs-dir DIR      mqtts:// with client certificates: gateway i uses DIR/<thingName>/ (npm run gateway:create)`)
   process.exit(0)
 }
 
@@ -51,7 +53,8 @@ const sim = await startSimulator({
   tenant: a.tenant!, province: a.province!, plant: a.plant!,
   gateways: num(a.gateways, 'gateways'), machines: num(a.machines, 'machines'), metrics: num(a.metrics, 'metrics'),
   rate: num(a.rate, 'rate'), heartbeatMs: num(a['heartbeat-s'], 'heartbeat-s') * 1000,
-  restartChance: num(a['restart-chance'], 'restart-chance'), badQuality: num(a['bad-quality'], 'bad-quality'), logger
+  restartChance: num(a['restart-chance'], 'restart-chance'), badQuality: num(a['bad-quality'], 'bad-quality'), logger,
+  certsDir: a['certs-dir']
 })
 logger.info({ url: a.url, gateways: a.gateways, machines: a.machines, metrics: a.metrics, rate: a.rate }, 'simulator running')
 const report = setInterval(() => logger.info({ published: sim.published() }, 'simulator progress'), 10_000)

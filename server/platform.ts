@@ -25,6 +25,8 @@ import { createNotary } from './audit/notaries'
 import type { Notary } from './audit/notary'
 import { startSealTimer } from './audit/seal-timer'
 import { Notifications } from './notifications/service'
+import { createColdStore, type ColdStore } from './cold/store'
+import { runColdStorage, startColdStorageJob, type ColdRunResult } from './cold/job'
 
 export interface Platform {
   config: PlatformConfig
@@ -47,6 +49,10 @@ export interface Platform {
   simulator?: Simulator
   /** Where sealed audit roots are anchored (AUDIT_ANCHOR); undefined: nowhere but the database. */
   notary?: Notary
+  /** Where closed days are archived (COLD_STORAGE); undefined: nowhere, and nothing is dropped. */
+  coldStore?: ColdStore
+  /** One cold-storage run now (export closed days, drop verified ones past the retention). */
+  runColdStorage(now?: number): Promise<ColdRunResult | undefined>
   startedAt: number
   /** Call after changing a tenant's persistence rules: every instance reloads them. */
   persistRulesChanged(tenantId: string): void
@@ -170,6 +176,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const stopSealing = startSealTimer(db.sql, notary, config.audit.sealIntervalMs, logger)
     stops.unshift(() => clearInterval(watchdog), () => clearInterval(partitions), stopSealing)
     notifications.start()
+    const coldStore = createColdStore(config.cold.store)
+    const coldDeps = coldStore && { sql: db.sql, store: coldStore, formats: config.cold.formats, retentionDays: config.cold.retentionDays, logger }
+    const stopCold = coldDeps ? startColdStorageJob(coldDeps, config.cold.intervalMs) : () => {}
+    stops.unshift(stopCold, () => coldStore?.close())
+    if (coldStore) logPart(logger, 'cold-storage', coldStore.kind === 's3', coldStore.kind === 's3' ? 'S3 bucket' : 'folder', coldStore.location, { retentionDays: config.cold.retentionDays })
 
     let simulator: Simulator | undefined
     if (config.simulator.enabled) {
@@ -178,7 +189,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, notifications, stats, simulator, notary, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, notifications, stats, simulator, notary, coldStore, startedAt,
+      runColdStorage: async now => (coldDeps ? runColdStorage(coldDeps, now) : undefined),
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
         bus.publish(control, { type: 'persist_rules_changed', tenantId })
@@ -207,6 +219,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         clearInterval(learning)
         clearInterval(staleSweep)
         stopSealing()
+        stopCold()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.
         await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])
@@ -220,6 +233,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         await broker?.close()
         await bus.close()
         await auth.stop()
+        coldStore?.close()
         await db.close()
       }
     }

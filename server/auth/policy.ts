@@ -25,6 +25,7 @@ const GRANTS = {
   'dead_letter:read': ['admin'],
   'dead_letter:replay': ['admin'],
   'notification:manage': ['admin'],
+  'cold_export:read': ['admin'],
   'tenant:manage': []
 } as const satisfies Record<string, readonly Role[]>
 

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   SIMULATOR_MACHINES: z.coerce.number().int().min(1).default(3),
   SIMULATOR_METRICS: z.coerce.number().int().min(1).default(6),
   SIMULATOR_RATE: z.coerce.number().positive().default(1),
+  SIMULATOR_CERTS_DIR: optionalText,
   DEMO_DATA: flag(true),
   NODE_ENV: z.string().optional(),
   FIREBASE_PROJECT_ID: optionalText,
@@ -67,10 +68,26 @@ const EnvSchema = z.object({
   NOTIFY_POLL_MS: z.coerce.number().int().positive().default(5000),
   NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   ESCALATION_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
+  COLD_STORAGE: z.enum(['none', 'dir', 's3']).default('none'),
+  COLD_STORAGE_DIR: optionalText,
+  COLD_STORAGE_FORMATS: z.string().default('parquet,csv').transform(s => s.split(',').map(f => f.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['parquet', 'csv'])).min(1)),
+  COLD_STORAGE_INTERVAL_S: z.coerce.number().nonnegative().default(3600),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: optionalText,
+  S3_PREFIX: z.string().default(''),
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: flag(true),
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 })
 
 export type Env = z.infer<typeof EnvSchema>
+
+/** Every variable the platform reads (deployment files are checked against it). */
+export const ENV_KEYS = Object.keys(EnvSchema.shape)
 
 /**
  * Where ID tokens come from. `firebase`: a real project (signatures checked against Google's keys).
@@ -113,7 +130,8 @@ export interface PlatformConfig {
     maxPayloadBytes: number
     maxFutureSkewMs: number
   }
-  simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number }
+  /** `certsDir`: per-gateway client certificates (`<dir>/<thingName>/`) for a broker that requires them. */
+  simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number, certsDir?: string }
   demoData: boolean
   auth: AuthConfig
   http: {
@@ -126,7 +144,32 @@ export interface PlatformConfig {
   }
   audit: AuditConfig
   notifications: NotificationConfig
+  cold: ColdStorageConfig
   logLevel: Env['LOG_LEVEL']
+}
+
+/**
+ * Cold storage (server/cold): closed days exported per plant to Parquet/CSV in a folder or an
+ * S3-compatible bucket. `retentionDays` > 0 drops raw partitions older than that, and only days whose
+ * exports were verified; 0 keeps every partition. `intervalMs` 0: the job runs only when called.
+ */
+export interface S3StoreConfig {
+  kind: 's3'
+  bucket: string
+  prefix: string
+  region: string
+  /** An S3-compatible server (MinIO, Ceph…); unset: AWS S3. */
+  endpoint?: string
+  forcePathStyle: boolean
+  /** Unset: the SDK's default chain (instance role, AWS_* variables). */
+  credentials?: { accessKeyId: string, secretAccessKey: string }
+}
+
+export interface ColdStorageConfig {
+  store: { kind: 'none' } | { kind: 'dir', path: string } | S3StoreConfig
+  formats: ('parquet' | 'csv')[]
+  retentionDays: number
+  intervalMs: number
 }
 
 /** Where sealed audit roots are anchored, and how often chains are sealed (0: only on request). */
@@ -158,7 +201,9 @@ export interface RetryPolicy {
 }
 
 /** Reads the platform's configuration from environment variables; throws naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): PlatformConfig {
+export function loadConfig(raw: Record<string, string | undefined> = process.env): PlatformConfig {
+  // An empty variable means unset: compose files and .env templates pass `VAR=` for options left out.
+  const env = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''))
   const parsed = EnvSchema.safeParse(env)
   if (!parsed.success) {
     const fields = parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')
@@ -199,7 +244,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gateways: e.SIMULATOR_GATEWAYS,
       machines: e.SIMULATOR_MACHINES,
       metrics: e.SIMULATOR_METRICS,
-      rate: e.SIMULATOR_RATE
+      rate: e.SIMULATOR_RATE,
+      certsDir: e.SIMULATOR_CERTS_DIR
     },
     demoData: e.DEMO_DATA,
     auth: authConfig(e),
@@ -212,8 +258,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.NOTIFY_CONCURRENCY,
       escalationSweepMs: e.ESCALATION_SWEEP_MS
     },
+    cold: coldConfig(e),
     logLevel: e.LOG_LEVEL
   }
+}
+
+function coldConfig(e: Env): ColdStorageConfig {
+  const common = { formats: e.COLD_STORAGE_FORMATS, retentionDays: e.TELEMETRY_RETENTION_DAYS, intervalMs: e.COLD_STORAGE_INTERVAL_S * 1000 }
+  if (e.COLD_STORAGE === 'dir') return { ...common, store: { kind: 'dir', path: e.COLD_STORAGE_DIR ?? `${e.DATA_DIR}/cold` } }
+  if (e.COLD_STORAGE === 's3') {
+    if (!e.S3_BUCKET) throw new Error('Invalid configuration: S3_BUCKET is required with COLD_STORAGE=s3')
+    if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+      throw new Error('Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (neither: the SDK\'s default credential chain)')
+    }
+    const credentials = e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined
+    return { ...common, store: { kind: 's3', bucket: e.S3_BUCKET, prefix: e.S3_PREFIX, region: e.S3_REGION, endpoint: e.S3_ENDPOINT, forcePathStyle: e.S3_FORCE_PATH_STYLE, credentials } }
+  }
+  if (e.TELEMETRY_RETENTION_DAYS > 0) {
+    // Dropping raw days with nowhere to archive them would lose them: refuse rather than guess.
+    throw new Error('Invalid configuration: TELEMETRY_RETENTION_DAYS needs COLD_STORAGE=dir or s3 (days are dropped only after a verified export)')
+  }
+  return { ...common, store: { kind: 'none' } }
 }
 
 function auditConfig(e: Env): AuditConfig {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
+  bigint, bigserial, boolean, customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
   text, timestamp, unique, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 
@@ -476,3 +476,30 @@ export const notificationOutbox = pgTable('notification_outbox', {
   body: text('body').notNull(),
   createdAt: createdAt()
 }, t => [index('notification_outbox_tenant_id').on(t.tenantId, t.id)])
+/**
+ * The cold-storage catalogue: one archived file per plant, UTC day and format (server/cold). A day's
+ * raw partition is dropped only once every file of that day is `verified` against the database.
+ */
+export const coldExports = pgTable('cold_exports', {
+  id: id(),
+  tenantId: tenantId(),
+  plantId: uuid('plant_id').notNull().references(() => plants.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  format: text('format', { enum: ['parquet', 'csv'] }).notNull(),
+  /** Where the object is: `dir` (a folder) or `s3` (a bucket), and its key there. */
+  store: text('store', { enum: ['dir', 's3'] }).notNull(),
+  objectKey: text('object_key').notNull(),
+  rows: bigint('rows', { mode: 'number' }).notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  /** SHA-256 of the file as written. */
+  sha256: text('sha256').notNull(),
+  /** SHA-256 over the exported rows in order (server/cold/digest.ts), as read from the database. */
+  rowsDigest: text('rows_digest').notNull(),
+  status: text('status', { enum: ['written', 'verified', 'failed'] }).notNull().default('written'),
+  error: text('error'),
+  exportedAt: at('exported_at').notNull().defaultNow(),
+  verifiedAt: at('verified_at')
+}, t => [
+  unique('cold_exports_plant_day_format').on(t.plantId, t.day, t.format),
+  index('cold_exports_tenant_day').on(t.tenantId, t.day)
+])

@@ -6,8 +6,8 @@ import { createRateLimits, RateLimited, type RateLimits } from '../http/rate-lim
 const PUBLIC = new Set(['/api/auth/config', '/api/openapi.json', '/api/docs'])
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 // Routes a browser opens without being able to set headers: EventSource (the SSE stream) and a plain
-// download link (the CSV export). Only these take the ID token as `?token=`.
-const QUERY_TOKEN = /^\/api\/(?:stream|telemetry\/[^/]+\/[^/]+\/export\.csv)$/
+// download link (the CSV export, an archived file). Only these take the ID token as `?token=`.
+const QUERY_TOKEN = /^\/api\/(?:stream|telemetry\/[^/]+\/[^/]+\/export\.csv|exports\/[^/]+\/download)$/
 
 let limits: RateLimits | undefined
 

@@ -6,6 +6,7 @@ import { operations as alarms } from './operations/alarms'
 import { operations as audit } from './operations/audit'
 import { operations as dashboards } from './operations/dashboards'
 import { operations as deadLetters } from './operations/dead-letters'
+import { operations as exports } from './operations/exports'
 import { operations as gateways } from './operations/gateways'
 import { operations as machines } from './operations/machines'
 import { operations as notifications } from './operations/notifications'
@@ -14,7 +15,7 @@ import { operations as telemetry } from './operations/telemetry'
 import { operations as tenants } from './operations/tenants'
 import { operations as users } from './operations/users'
 
-export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms, ...audit, ...notifications]
+export const OPERATIONS: Operation[] = [...telemetry, ...access, ...tenants, ...plants, ...gateways, ...machines, ...users, ...dashboards, ...deadLetters, ...alarms, ...audit, ...notifications, ...exports]
 
 const ErrorBody = z.object({
   statusCode: z.number().int(),

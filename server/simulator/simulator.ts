@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import mqtt, { type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { gatewayTelemetryTopic, machineTelemetryTopic, statusTopic } from '../ingest/topic'
@@ -23,6 +25,23 @@ export interface SimulatorOptions {
   badQuality?: number
   logger?: Logger
   random?: () => number
+  /**
+   * For brokers that authenticate gateways by client certificate (AWS IoT Core, Mosquitto with
+   * `require_certificate`): each gateway connects with the bundle in `<certsDir>/<thingName>/`
+   * (certificate.pem.crt, private.pem.key, ca.pem), as `npm run gateway:create` writes it.
+   */
+  certsDir?: string
+}
+
+/** The thing names (= MQTT client ids) the simulator's gateways use, in order. */
+export function simulatorThingNames(o: Pick<SimulatorOptions, 'tenant' | 'province' | 'gateways'>): string[] {
+  return Array.from({ length: o.gateways }, (_, i) => `${o.tenant}-${o.province}-gw-${String(i + 1).padStart(2, '0')}`)
+}
+
+function clientCertificate(certsDir: string | undefined, thingName: string) {
+  if (!certsDir) return {}
+  const dir = join(certsDir, thingName)
+  return { cert: readFileSync(join(dir, 'certificate.pem.crt')), key: readFileSync(join(dir, 'private.pem.key')), ca: readFileSync(join(dir, 'ca.pem')) }
 }
 
 export interface Simulator {
@@ -58,6 +77,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
     clientId: thingName,
     protocolVersion: o.protocolVersion ?? 4,
     reconnectPeriod: 2000,
+    ...clientCertificate(o.certsDir, thingName),
     will: {
       topic: statusTopic({ ...topicBase, gatewayId: thingName }),
       payload: Buffer.from(JSON.stringify({ schemaVersion: 1, timestamp: Date.now(), state: 'offline', reason: 'unexpected_disconnect' })),
@@ -121,8 +141,9 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
   }
 
   const specs = metricSpecs(o.metrics)
+  const thingNames = simulatorThingNames(o)
   for (let i = 0; i < o.gateways; i++) {
-    const thingName = `${o.tenant}-${o.province}-gw-${String(i + 1).padStart(2, '0')}`
+    const thingName = thingNames[i]!
     const style = i % 2 === 0 ? 'seed001' : 'seed000'
     const machines = Array.from({ length: o.machines }, (_, j) => ({
       id: style === 'seed001' ? `machine-${i + 1}-${j + 1}` : `plc-${String(i * o.machines + j + 1).padStart(2, '0')}`,
