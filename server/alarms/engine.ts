@@ -119,7 +119,7 @@ export class AlarmEngine {
   private decide(observations: Observation[], out: Transition[]): void {
     for (const ob of observations) {
       const decision = this.tracker.observe(ob.key, ob.ts, ob.active, ob)
-      if (decision) out.push({ decision, key: ob.key, ts: ob.ts, value: ob.value, draft: ob.draft })
+      if (decision) out.push({ decision, key: ob.key, ts: ob.ts, value: ob.value, draft: ob.draft() })
     }
   }
 

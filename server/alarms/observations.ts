@@ -57,7 +57,8 @@ export interface Observation {
   value: number | null
   minDurationMs: number
   cooldownMs: number
-  draft: AlarmDraft
+  /** The alarm it would raise; built only when it does (most values raise nothing). */
+  draft: () => AlarmDraft
 }
 
 /** A number to compare with limits: booleans count as 1/0, text is not compared. */

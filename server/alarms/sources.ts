@@ -34,7 +34,7 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
       key: conditionKeys.quality(s.plcRowId, p.metric), ts: s.ts, active: p.quality.toUpperCase() === 'BAD', value,
       // One bad sample now and then is a sensor's hiccup, not an alarm: only bad data that lasts is.
       minDurationMs: qualityMinDurationMs, cooldownMs: 0,
-      draft: { ...base, ruleId: null, metric: p.metric, type: 'quality_bad', severity: 'medium', message: `${p.metric}: data quality BAD` }
+      draft: () => ({ ...base, ruleId: null, metric: p.metric, type: 'quality_bad', severity: 'medium', message: `${p.metric}: data quality BAD` })
     })
   }
   return out
@@ -52,12 +52,12 @@ function scheduleObservations(schedule: AcceptedSchedule, s: PlcSample, metric: 
     {
       key: conditionKeys.schedule('running_outside_schedule', s.plcRowId, metric), ts: s.ts, active: running && !inside, value,
       minDurationMs: SCHEDULE_GRACE_MS, cooldownMs: 0,
-      draft: { ...base, type: 'running_outside_schedule', severity: 'medium', message: `${s.plcId} running outside its schedule (${metric})` }
+      draft: () => ({ ...base, type: 'running_outside_schedule', severity: 'medium', message: `${s.plcId} running outside its schedule (${metric})` })
     },
     {
       key: conditionKeys.schedule('stopped_inside_schedule', s.plcRowId, metric), ts: s.ts, active: !running && inside, value,
       minDurationMs: SCHEDULE_GRACE_MS, cooldownMs: 0,
-      draft: { ...base, type: 'stopped_inside_schedule', severity: 'low', message: `${s.plcId} stopped inside its schedule (${metric})` }
+      draft: () => ({ ...base, type: 'stopped_inside_schedule', severity: 'low', message: `${s.plcId} stopped inside its schedule (${metric})` })
     }
   ]
 }
@@ -74,10 +74,10 @@ function valueObservation(rule: AlarmRule, rules: TenantRules, s: PlcSample, met
 export function staleObservation(rule: Pick<AlarmRule, 'id' | 'name' | 'severity' | 'staleAfterS'>, plc: Pick<PlcSample, 'plant' | 'plcRowId' | 'plcId'>, metric: string, ts: number, active: boolean, value: number | null = null): Observation {
   return {
     key: conditionKeys.stale(rule.id, plc.plcRowId, metric), ts, active, value, minDurationMs: 0, cooldownMs: 0,
-    draft: {
+    draft: () => ({
       plant: plc.plant, plcRowId: plc.plcRowId, plcId: plc.plcId, gatewayRowId: null, gatewayId: null, ruleId: rule.id, metric,
       type: 'stale', severity: rule.severity, message: `${rule.name}: no ${metric} from ${plc.plcId} for ${rule.staleAfterS} s`
-    }
+    })
   }
 }
 
@@ -92,14 +92,16 @@ function thresholdObservation(rule: AlarmRule, limits: ThresholdLimits, s: PlcSa
   const learnt = rule.kind === 'learnt'
   const key = (learnt ? conditionKeys.learnt : conditionKeys.threshold)(rule.id, s.plcRowId, metric)
   const breach = thresholdBreach(limits, value, isOpen(key))
-  const { low, high } = effectiveLimits(limits)
-  const limit = learnt ? 'the learnt ' : ''
-  const message = breach === 'low'
-    ? `${rule.name}: ${metric} ${formatValue(value)} below ${limit}${formatValue(low!)}`
-    : `${rule.name}: ${metric} ${formatValue(value)} above ${limit}${formatValue(high ?? value)}`
-  const draft: AlarmDraft = {
-    plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null,
-    ruleId: rule.id, metric, type: learnt ? 'learnt_bounds' : 'threshold', severity: rule.severity, message
+  const draft = (): AlarmDraft => {
+    const { low, high } = effectiveLimits(limits)
+    const limit = learnt ? 'the learnt ' : ''
+    const message = breach === 'low'
+      ? `${rule.name}: ${metric} ${formatValue(value)} below ${limit}${formatValue(low!)}`
+      : `${rule.name}: ${metric} ${formatValue(value)} above ${limit}${formatValue(high ?? value)}`
+    return {
+      plant: s.plant, plcRowId: s.plcRowId, plcId: s.plcId, gatewayRowId: null, gatewayId: null,
+      ruleId: rule.id, metric, type: learnt ? 'learnt_bounds' : 'threshold', severity: rule.severity, message
+    }
   }
   return { key, ts: s.ts, active: breach !== null, value, minDurationMs: rule.minDurationS * 1000, cooldownMs: rule.cooldownS * 1000, draft }
 }
@@ -110,7 +112,7 @@ export function gatewayObservations(g: GatewayObservation, backlogLimit: number)
   const draft = (type: AlarmDraft['type'], severity: AlarmDraft['severity'], message: string): AlarmDraft =>
     ({ plant: g.plant, plcRowId: null, plcId: null, gatewayRowId: g.gatewayRowId, gatewayId: g.gatewayId, ruleId: null, metric: null, type, severity, message })
   const observe = (type: AlarmDraft['type'], active: boolean, value: number | null, d: AlarmDraft) =>
-    out.push({ key: conditionKeys.gateway(type, g.gatewayRowId), ts: g.at, active, value, minDurationMs: 0, cooldownMs: 0, draft: d })
+    out.push({ key: conditionKeys.gateway(type, g.gatewayRowId), ts: g.at, active, value, minDurationMs: 0, cooldownMs: 0, draft: () => d })
 
   if (g.status) {
     observe('gateway_offline', g.status === 'offline', null,

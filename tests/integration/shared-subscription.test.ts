@@ -58,6 +58,6 @@ describe('MQTT_SHARED_GROUP: instances share the stream', () => {
     expect(await b.rules.rulesFor(ref.tenantId)).toEqual([]) // now cached on b for 30 s
     await a.db.sql.query(`insert into persist_rules (tenant_id, metric, mode) values ($1, 'v', 'none')`, [ref.tenantId])
     a.persistRulesChanged(ref.tenantId)
-    await waitFor(async () => (await b.rules.rulesFor(ref.tenantId)).length === 1, 3000, 'b reloaded its rules')
+    await waitFor(async () => (await b.rules.rulesFor(ref.tenantId)).length === 1, 10_000, 'b reloaded its rules')
   })
 })

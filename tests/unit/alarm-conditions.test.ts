@@ -84,7 +84,8 @@ describe('alarm sources', () => {
     const rules = byMetric(rule({ id: 'a' }), rule({ id: 'b', plantId: 'p2' }), rule({ id: 'c', plcId: 'plc-row-1' }), rule({ id: 'd', plcId: 'other' }))
     const obs = plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 95 }] }, rules, () => false)
     expect(obs.map(o => o.key)).toEqual(['threshold:a:plc-row-1:temp', 'threshold:c:plc-row-1:temp'])
-    expect(obs[0]).toMatchObject({ active: true, value: 95, draft: { type: 'threshold', severity: 'high', ruleId: 'a', message: 'Hot head: temp 95 above 80' } })
+    expect(obs[0]).toMatchObject({ active: true, value: 95 })
+    expect(obs[0]!.draft()).toMatchObject({ type: 'threshold', severity: 'high', ruleId: 'a', message: 'Hot head: temp 95 above 80' })
     expect(plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 'n/a' }] }, rules, () => false)).toEqual([])
   })
 
@@ -94,7 +95,8 @@ describe('alarm sources', () => {
     const sample = (plcRowId: string, value: number) => ({ plant, plcRowId, plcId: plcRowId, ts: 5, points: [{ metric: 'temp', value }] })
     expect(plcObservations(sample('plc-b', 99), rules, () => false)).toEqual([])
     const [high] = plcObservations(sample('plc-a', 21.5), rules, () => false)
-    expect(high).toMatchObject({ key: 'learnt_bounds:l:plc-a:temp', active: true, draft: { type: 'learnt_bounds', message: 'Hot head: temp 21.5 above the learnt 21' } })
+    expect(high).toMatchObject({ key: 'learnt_bounds:l:plc-a:temp', active: true })
+    expect(high!.draft()).toMatchObject({ type: 'learnt_bounds', message: 'Hot head: temp 21.5 above the learnt 21' })
     expect(plcObservations(sample('plc-a', 20.5), rules, () => false)[0]!.active).toBe(false)
   })
 
@@ -105,7 +107,9 @@ describe('alarm sources', () => {
 
   it('gateways: offline, PLC link, internet and backlog', () => {
     const g = { plant, gatewayRowId: 'g1', gatewayId: 'gw-1', at: 9 }
-    expect(gatewayObservations({ ...g, status: 'offline', reason: 'lwt' }, 1000)).toMatchObject([{ key: 'gateway_offline:g1', active: true, draft: { severity: 'high', message: 'Gateway gw-1 offline (lwt)' } }])
+    const [offline] = gatewayObservations({ ...g, status: 'offline', reason: 'lwt' }, 1000)
+    expect(offline).toMatchObject({ key: 'gateway_offline:g1', active: true })
+    expect(offline!.draft()).toMatchObject({ severity: 'high', message: 'Gateway gw-1 offline (lwt)' })
     const health = gatewayObservations({ ...g, health: { plcLink: 'degraded', internet: 'ok', queuedMessages: 5000 } }, 1000)
     expect(health.map(o => [o.key, o.active])).toEqual([['gateway_plc_link:g1', true], ['gateway_internet:g1', false], ['buffer_backlog:g1', true]])
   })
