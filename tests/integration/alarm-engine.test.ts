@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AlarmEvent, PlatformEvent } from '../../server/bus/events'
-import { tenantPattern } from '../../server/bus/events'
+import { plantChannel, tenantPattern } from '../../server/bus/events'
 import { createAlarmRule } from '../../server/alarms/rule-admin'
 import { AlarmRuleBody } from '../../server/alarms/rule-schemas'
 import { connectClient, endClient, publish } from '../support/mqtt'
@@ -53,11 +53,17 @@ describe.each<Target>(['embedded', 'services'])('alarm engine on the %s target',
   beforeAll(async () => {
     t = await startTestPlatform(target, { INGEST_BATCH_MAX_MS: '5' })
     ids = await createPlant(t.platform, tenant, 'north', plant)
+    let subscribed = false
     t.platform.bus.subscribe(tenantPattern(t.platform.config.busPrefix, tenant), (_c, e: PlatformEvent) => {
       if (e.type === 'alarm') events.push(e)
+      if (e.type === 'refs_changed') subscribed = true
     })
+    // Redis confirms a pattern subscription asynchronously: probe until an event comes back.
+    await waitFor(() => {
+      t.platform.bus.publish(plantChannel(t.platform.config.busPrefix, tenant, 'probe'), { type: 'refs_changed' })
+      return subscribed || null
+    }, 10_000, 'the bus subscription')
     client = await connectClient(t.mqttUrl, { protocolVersion: t.protocolVersion, clientId: uniqueId('alarm-pub') })
-    await new Promise(r => setTimeout(r, 200))
   })
 
   afterAll(async () => {
