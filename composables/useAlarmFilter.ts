@@ -36,5 +36,11 @@ export function useAlarmFilter() {
     void router.replace({ query })
   }, { deep: true })
 
+  // The URL changed under the page (a badge or the nav link to /alarms while on /alarms): follow it.
+  watch(() => route.query, () => {
+    const f = fromQuery()
+    if (JSON.stringify(f) !== JSON.stringify(filter.value)) filter.value = f
+  })
+
   return filter
 }
