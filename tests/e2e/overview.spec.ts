@@ -36,7 +36,8 @@ test('a gateway going offline shows offline without a reload', async ({ page, re
 test('a viewer sees no admin navigation or button, and the API refuses them anyway', async ({ page, request }) => {
   await signIn(page, 'viewer@demo.local')
   await expect(page.getByTestId('role')).toHaveText('Viewer')
-  await expect(nav(page).getByRole('link')).toHaveText(['Overview'])
+  // Alarms are for every role (viewers read them); nothing that administers.
+  await expect(nav(page).getByRole('link')).toHaveText(['Overview', /^Alarms/])
   await expect(page.getByTestId('pending-badge')).toHaveCount(0)
   // A PLC without a dashboard: no offer to create one.
   await page.goto('/plants/planta-1/machine-1-3')
