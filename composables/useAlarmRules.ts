@@ -81,7 +81,7 @@ export function useAlarmRules() {
   }
 
   async function remove(rule: AlarmRule): Promise<void> {
-    await api(`/api/alarm-rules/${rule.id}`, { method: 'DELETE' })
+    await api<null>(`/api/alarm-rules/${rule.id}`, { method: 'DELETE' })
     rules.value = rules.value.filter(r => r.id !== rule.id)
   }
 
