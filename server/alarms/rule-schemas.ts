@@ -24,13 +24,14 @@ export type LearntOptions = z.infer<typeof LearntOptions>
 /** An alarm rule: where it applies, its limits (given, or learnt) and how it is debounced (SPEC §6, seed 003 rule 1). */
 export const AlarmRuleBody = z.object({
   tenant: slug.optional().describe('Platform admins: the tenant; others may omit it'),
-  site: slug.optional().describe('Omitted: every plant of the tenant'),
-  plcId: slug.optional().describe('Omitted: every PLC of the site (or tenant)'),
+  site: slug.nullish().transform(v => v ?? undefined).describe('Omitted (or null): every plant of the tenant'),
+  plcId: slug.nullish().transform(v => v ?? undefined).describe('Omitted (or null): every PLC of the site (or tenant)'),
   metric: slug,
   name: z.string().trim().min(1).max(200),
   kind: z.enum(RULE_KINDS).default('threshold').describe('`threshold`: min/max as given; `learnt`: bounds from each PLC\'s history; `stale`: no value for staleAfterS'),
-  learnt: LearntOptions.optional().describe('For kind `learnt`; defaults apply when omitted'),
-  staleAfterS: z.number().int().min(1).max(7 * 86_400).optional().describe('For kind `stale`: raise when a PLC sent no value of the metric for this long'),
+  // Null is accepted as "none" for both, so a rule as GET returns it can be PUT back.
+  learnt: LearntOptions.nullish().describe('For kind `learnt`; defaults apply when omitted'),
+  staleAfterS: z.number().int().min(1).max(7 * 86_400).nullish().describe('For kind `stale`: raise when a PLC sent no value of the metric for this long'),
   min: z.number().finite().nullable().default(null),
   max: z.number().finite().nullable().default(null),
   deadband: nonNegative.default(0).describe('How far back inside the limit a value must come before the alarm clears'),
@@ -44,8 +45,8 @@ export const AlarmRuleBody = z.object({
   .refine(r => !r.plcId || r.site, { path: ['site'], message: 'required with plcId (PLC ids are unique per site)' })
   .refine(r => r.kind !== 'threshold' || r.min !== null || r.max !== null, { path: ['max'], message: 'a threshold rule needs min, max or both' })
   .refine(r => r.kind === 'threshold' || (r.min === null && r.max === null), { path: ['max'], message: 'only threshold rules take min and max' })
-  .refine(r => r.kind === 'learnt' || r.learnt === undefined, { path: ['learnt'], message: 'only for kind learnt' })
-  .refine(r => (r.kind === 'stale') === (r.staleAfterS !== undefined), { path: ['staleAfterS'], message: 'required for kind stale, and only for it' })
+  .refine(r => r.kind === 'learnt' || r.learnt == null, { path: ['learnt'], message: 'only for kind learnt' })
+  .refine(r => (r.kind === 'stale') === (r.staleAfterS != null), { path: ['staleAfterS'], message: 'required for kind stale, and only for it' })
   .refine(r => r.min === null || r.max === null || r.min <= r.max, { path: ['min'], message: 'must not be above max' })
 
 export type AlarmRuleInput = z.infer<typeof AlarmRuleBody>

@@ -49,6 +49,9 @@ describe('alarm rules', () => {
     expect(rule).toMatchObject({ tenant: 'granix', site: null, plcId: null, metric: METRIC, max: 50, min: null, deadband: 2, severity: 'high', enabled: true, minDurationS: 0 })
     ruleId = rule.id
     expect(await api.expectStatus(200, 'viewer', 'GET', `/api/alarm-rules/${ruleId}`)).toEqual(rule)
+    // A rule as GET returns it can be PUT back as it is (the page's edit form does so).
+    const { id: _id, tenant: _tenant, createdAt: _c, updatedAt: _u, ...settings } = rule
+    expect(await api.expectStatus(200, 'manager', 'PUT', `/api/alarm-rules/${ruleId}`, settings)).toMatchObject({ ...settings, id: ruleId })
     const pages = await walkPages(api, 'viewer', '/api/alarm-rules?limit=1')
     expect(pages.flat().map((r: Loose) => r.id)).toContain(ruleId)
   })
