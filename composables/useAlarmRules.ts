@@ -1,5 +1,13 @@
 import type { Severity } from '~/utils/alarms'
 
+export const RULE_KINDS = ['threshold', 'learnt', 'stale'] as const
+export type RuleKind = typeof RULE_KINDS[number]
+
+/** How a learnt rule learns (the server fills in defaults). */
+export interface LearntOptions { windowDays: number, pLow: number, pHigh: number, padFrac: number, padAbs: number, minPoints: number }
+
+export const LEARNT_DEFAULTS: LearntOptions = { windowDays: 7, pLow: 0.01, pHigh: 0.99, padFrac: 0.05, padAbs: 0, minPoints: 150 }
+
 /** A row of GET /api/alarm-rules. */
 export interface AlarmRule {
   id: string
@@ -8,6 +16,10 @@ export interface AlarmRule {
   plcId: string | null
   metric: string
   name: string
+  /** `threshold`: min/max as given; `learnt`: each PLC's percentile bounds; `stale`: no value for staleAfterS. */
+  kind: RuleKind
+  learnt: LearntOptions | null
+  staleAfterS: number | null
   min: number | null
   max: number | null
   deadband: number
@@ -35,10 +47,19 @@ export function fieldErrors(err: unknown): Record<string, string> {
   return out
 }
 
-/** Strips what the server owns; omits an empty scope (tenant-wide, or every PLC of the site). */
+/**
+ * Strips what the server owns; omits an empty scope (tenant-wide, or every PLC of the site) and the
+ * fields another kind of rule does not take.
+ */
 export function toInput(r: AlarmRuleInput): Record<string, unknown> {
-  const { site, plcId, ...rest } = r
-  return { ...rest, ...(site ? { site } : {}), ...(site && plcId ? { plcId } : {}) }
+  const { site, plcId, kind, learnt, staleAfterS, min, max, ...rest } = r
+  return {
+    ...rest, kind,
+    ...(kind === 'threshold' ? { min, max } : {}),
+    ...(kind === 'learnt' ? { learnt: learnt ?? LEARNT_DEFAULTS } : {}),
+    ...(kind === 'stale' ? { staleAfterS } : {}),
+    ...(site ? { site } : {}), ...(site && plcId ? { plcId } : {})
+  }
 }
 
 /** The tenant's alarm rules, a page at a time, with create, update and delete. */

@@ -12,7 +12,10 @@ export const MachineListQuery = pageQuery(z.tuple([textKey, textKey, textKey])).
 })
 // The body is optional: POST …/approve with none keeps the name.
 export const MachineApproveBody = z.object({ name: displayName.optional() }).default({})
-export const MachineRenameBody = z.object({ name: displayName.nullable().describe('null clears it') })
+export const MachineUpdateBody = z.object({
+  name: displayName.nullable().optional().describe('null clears it'),
+  machineType: slug.nullable().optional().describe('e.g. press; alarm rules may apply to every machine of a type; null clears it')
+}).refine(b => b.name !== undefined || b.machineType !== undefined, { path: ['name'], message: 'name or machineType is required' })
 
 /**
  * A claim code names a machine by what its gateway knows: `{gatewayThingName}/{plcId}`. Thing names
@@ -35,6 +38,7 @@ export const MachineClaimBody = TenantQuery.extend({
 export const MachineJson = z.object({
   plcId: z.string(),
   name: z.string().nullable(),
+  machineType: z.string().nullable(),
   status,
   site: z.string(),
   tenant: z.string(),

@@ -11,7 +11,7 @@ export interface MachineFilter {
   status?: MachineJson['status']
 }
 
-const SELECT = `select c.plc_id as "plcId", c.name, c.status, p.slug as site, t.slug as tenant, g.thing_name as "gatewayId",
+const SELECT = `select c.plc_id as "plcId", c.name, c.machine_type as "machineType", c.status, p.slug as site, t.slug as tenant, g.thing_name as "gatewayId",
     ${epochMs('c.created_at')} as "createdAt",
     (select ${epochMs('max(s.ts)')} from plc_state s where s.plc_id = c.id) as "lastValueAt"
   from plcs c join plants p on p.id = c.plant_id join tenants t on t.id = c.tenant_id
@@ -53,9 +53,11 @@ export function setMachineStatus(sql: SqlClient, actor: string, id: string, stat
     tx => tx.query('update plcs set status = $2, name = coalesce($3, name) where id = $1', [id, status, name ?? null]))
 }
 
-/** Renames a machine; null clears the name. */
-export function renameMachine(sql: SqlClient, actor: string, id: string, name: string | null): Promise<MachineJson> {
-  return changeMachine(sql, actor, id, 'machine.rename', tx => tx.query('update plcs set name = $2 where id = $1', [id, name]))
+/** Renames a machine and/or sets its type; null clears either, undefined keeps it. */
+export function updateMachine(sql: SqlClient, actor: string, id: string, change: { name?: string | null, machineType?: string | null }): Promise<MachineJson> {
+  return changeMachine(sql, actor, id, 'machine.update', tx => tx.query(
+    `update plcs set name = case when $2 then $3 else name end, machine_type = case when $4 then $5 else machine_type end where id = $1`,
+    [id, change.name !== undefined, change.name ?? null, change.machineType !== undefined, change.machineType ?? null]))
 }
 
 export type ClaimOutcome = { outcome: 'claimed', machine: MachineJson } | { outcome: 'not_found' } | { outcome: 'not_pending' }

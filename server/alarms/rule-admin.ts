@@ -13,6 +13,7 @@ export interface AlarmRuleJson {
   tenant: string
   site: string | null
   plcId: string | null
+  machineType: string | null
   metric: string
   name: string
   kind: RuleKind
@@ -41,7 +42,7 @@ export interface AlarmRuleScope { tenantId: string, plantId: string | null, plcI
 
 const ms = (c: string) => `(extract(epoch from ${c}) * 1000)::float8`
 const SELECT = `
-select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.metric, r.name, r.kind, r.options -> 'learnt' as learnt, (r.options ->> 'staleAfterS')::int as "staleAfterS", r.min, r.max, r.deadband,
+select r.id, t.slug as tenant, pl.slug as site, c.plc_id as "plcId", r.machine_type as "machineType", r.metric, r.name, r.kind, r.options -> 'learnt' as learnt, (r.options ->> 'staleAfterS')::int as "staleAfterS", r.min, r.max, r.deadband,
        r.tolerance_abs as "toleranceAbs", r.tolerance_frac as "toleranceFrac", r.min_duration_s as "minDurationS",
        r.cooldown_s as "cooldownS", r.severity, r.enabled, ${ms('r.created_at')} as "createdAt", ${ms('r.updated_at')} as "updatedAt"
 from alarm_rules r
@@ -58,7 +59,7 @@ function optionsOf(r: AlarmRuleInput): Record<string, unknown> {
 }
 const settings = (r: AlarmRuleInput) => [
   r.metric, r.name, r.min, r.max, r.deadband, r.toleranceAbs, r.toleranceFrac, r.minDurationS, r.cooldownS, r.severity, r.enabled,
-  r.kind, JSON.stringify(optionsOf(r))
+  r.kind, JSON.stringify(optionsOf(r)), r.machineType
 ]
 
 /** A tenant's rules (only those on the given plants, or tenant-wide, when plantIds is set), by name. */
@@ -86,8 +87,8 @@ function audit(tx: SqlClient, actor: string, tenantId: string, action: string, i
 export function createAlarmRule(sql: SqlClient, who: Actor, scope: AlarmRuleScope, r: AlarmRuleInput): Promise<AlarmRuleRecord> {
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string }>(
-      `insert into alarm_rules (tenant_id, plant_id, plc_id, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled, kind, options)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text::jsonb) returning id`,
+      `insert into alarm_rules (tenant_id, plant_id, plc_id, metric, name, min, max, deadband, tolerance_abs, tolerance_frac, min_duration_s, cooldown_s, severity, enabled, kind, options, machine_type)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text::jsonb, $17) returning id`,
       [scope.tenantId, scope.plantId, scope.plcId, ...settings(r)])
     const after = (await getAlarmRule(tx, scope.tenantId, row!.id))!
     await audit(tx, actorOf(who), scope.tenantId, 'create', after.id, undefined, toRuleJson(after))
@@ -107,11 +108,12 @@ export function updateAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRec
   return sql.transaction(async (tx) => {
     await tx.query(
       `update alarm_rules set plant_id = $3, plc_id = $4, metric = $5, name = $6, min = $7, max = $8, deadband = $9, tolerance_abs = $10,
-         tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, kind = $16, options = $17::text::jsonb, updated_at = now()
+         tolerance_frac = $11, min_duration_s = $12, cooldown_s = $13, severity = $14, enabled = $15, kind = $16, options = $17::text::jsonb, machine_type = $18, updated_at = now()
        where tenant_id = $1 and id = $2`,
       [scope.tenantId, before.id, scope.plantId, scope.plcId, ...settings(r)])
     const after = (await getAlarmRule(tx, scope.tenantId, before.id))!
-    const rescoped = before.plantId !== after.plantId || before.plcId !== after.plcId || before.metric !== after.metric || before.kind !== after.kind
+    const rescoped = before.plantId !== after.plantId || before.plcId !== after.plcId || before.machineType !== after.machineType
+      || before.metric !== after.metric || before.kind !== after.kind
     const cleared = !after.enabled || rescoped ? await clearRuleAlarms(tx, before.id, who.email, after.enabled ? 'rule changed scope' : 'rule disabled') : []
     await audit(tx, actorOf(who), scope.tenantId, 'update', before.id, toRuleJson(before), toRuleJson(after))
     return { rule: after, cleared }

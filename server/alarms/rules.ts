@@ -14,6 +14,7 @@ export interface AlarmRule extends ThresholdLimits {
   tenantId: string
   plantId: string | null
   plcId: string | null
+  machineType: string | null
   metric: string
   name: string
   kind: RuleKind
@@ -25,7 +26,7 @@ export interface AlarmRule extends ThresholdLimits {
 }
 
 const LOAD_RULES = `
-select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", metric, name, kind, (options ->> 'staleAfterS')::int as "staleAfterS", severity,
+select id, tenant_id as "tenantId", plant_id as "plantId", plc_id as "plcId", machine_type as "machineType", metric, name, kind, (options ->> 'staleAfterS')::int as "staleAfterS", severity,
        min, max, deadband, tolerance_abs as "toleranceAbs", tolerance_frac as "toleranceFrac",
        min_duration_s as "minDurationS", cooldown_s as "cooldownS"
 from alarm_rules where tenant_id = $1 and enabled`
@@ -42,9 +43,13 @@ export interface TenantRules {
   learnt: Map<string, { low: number, high: number }>
   /** `${plcRowId}|${metric}` → the machine's accepted schedule for that running metric. */
   schedules: Map<string, AcceptedSchedule>
+  /** PLC row id → its machine type, for the PLCs that have one. */
+  machineTypes: Map<string, string>
 }
 
-export const noRules = (): TenantRules => ({ byMetric: new Map(), learnt: new Map(), schedules: new Map() })
+export const noRules = (): TenantRules => ({ byMetric: new Map(), learnt: new Map(), schedules: new Map(), machineTypes: new Map() })
+
+const LOAD_MACHINE_TYPES = `select id, machine_type as "machineType" from plcs where tenant_id = $1 and machine_type is not null`
 
 const LOAD_SCHEDULES = `select plc_id as "plcId", metric, windows, time_zone as "timeZone" from machine_schedules where tenant_id = $1 and status = 'accepted'`
 
@@ -52,7 +57,8 @@ const LOAD_SCHEDULES = `select plc_id as "plcId", metric, windows, time_zone as 
 export function rulesFor(rules: TenantRules, plantId: string, plcId: string, metric: string): AlarmRule[] {
   const candidates = rules.byMetric.get(metric)
   if (!candidates) return []
-  return candidates.filter(r => (!r.plantId || r.plantId === plantId) && (!r.plcId || r.plcId === plcId))
+  return candidates.filter(r => (!r.plantId || r.plantId === plantId) && (!r.plcId || r.plcId === plcId)
+    && (!r.machineType || rules.machineTypes.get(plcId) === r.machineType))
 }
 
 /** A learnt rule's limits for one PLC; undefined until enough history was learnt. */
@@ -81,6 +87,7 @@ export class AlarmRuleCache {
     for (const b of await this.sql.query<{ ruleId: string, plcId: string, low: number, high: number }>(LOAD_BOUNDS, [tenantId])) {
       rules.learnt.set(`${b.ruleId}|${b.plcId}`, { low: b.low, high: b.high })
     }
+    for (const m of await this.sql.query<{ id: string, machineType: string }>(LOAD_MACHINE_TYPES, [tenantId])) rules.machineTypes.set(m.id, m.machineType)
     for (const s of await this.sql.query<AcceptedSchedule & { plcId: string, metric: string }>(LOAD_SCHEDULES, [tenantId])) {
       rules.schedules.set(`${s.plcId}|${s.metric}`, { windows: s.windows, timeZone: s.timeZone })
     }

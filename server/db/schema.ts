@@ -71,6 +71,8 @@ export const plcs = pgTable('plcs', {
   gatewayId: uuid('gateway_id').references(() => gateways.id, { onDelete: 'set null' }),
   plcId: text('plc_id').notNull(),
   name: text('name'),
+  /** What kind of machine it is (e.g. `press`): alarm rules may apply to every machine of a type. */
+  machineType: text('machine_type'),
   status: text('status', { enum: ['pending', 'active', 'rejected'] }).notNull().default('pending'),
   createdAt: createdAt()
 }, t => [unique('plcs_plant_plc').on(t.plantId, t.plcId), index('plcs_tenant').on(t.tenantId)])
@@ -167,6 +169,8 @@ export const alarmRules = pgTable('alarm_rules', {
   plantId: uuid('plant_id').references(() => plants.id, { onDelete: 'cascade' }),
   /** Null: every PLC in scope. */
   plcId: uuid('plc_id').references(() => plcs.id, { onDelete: 'cascade' }),
+  /** Set: only machines of this type (static limits per machine type). */
+  machineType: text('machine_type'),
   metric: text('metric').notNull(),
   name: text('name').notNull(),
   /** `threshold`: min/max as given; `learnt`: percentile bounds learnt from each PLC's history (options). */

@@ -229,4 +229,34 @@ test.describe.serial('alarms', () => {
     await expect(page.getByText(`Rule “${RULE}” deleted`)).toBeVisible()
     await expect(rule).toHaveCount(0)
   })
+
+  test('an admin sets up a no-data rule, then turns it into one learnt from history', async ({ page }) => {
+    const name = `${RULE} kinds`
+    await signIn(page, 'admin@demo.local')
+    await page.goto('/admin/alarm-rules')
+    await page.getByRole('button', { name: 'New rule' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New alarm rule' })
+    await dialog.getByLabel('Name').fill(name)
+    await dialog.getByLabel('Metric').fill('pressure')
+    await dialog.getByLabel('Kind').click()
+    await page.getByRole('option', { name: 'No data' }).click()
+    // A no-data rule has no limits to set.
+    await expect(dialog.getByLabel('Maximum', { exact: true })).toHaveCount(0)
+    await dialog.getByLabel('No data for (s)').fill('120')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    const row = page.getByRole('row').filter({ hasText: name })
+    await expect(row).toContainText('no data > 120 s')
+
+    await row.getByRole('button', { name: `Edit rule ${name}` }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit alarm rule' })
+    await edit.getByLabel('Kind').click()
+    await page.getByRole('option', { name: 'Learnt from history' }).click()
+    await edit.getByLabel('Learn from (days)').fill('14')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await expect(row).toContainText('p1–p99 of 14 d')
+
+    await row.getByRole('button', { name: `Delete rule ${name}` }).click()
+    await page.getByRole('dialog', { name: 'Delete alarm rule' }).getByRole('button', { name: 'Delete' }).click()
+    await expect(row).toHaveCount(0)
+  })
 })

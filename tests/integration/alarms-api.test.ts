@@ -228,6 +228,26 @@ describe('alarms from MQTT to the API and the live stream', () => {
   })
 })
 
+describe('static limits per machine type', () => {
+  it('a rule for a machine type raises on machines of that type only', async () => {
+    const metric = `${METRIC}_type`
+    const rule = await api.expectStatus(201, 'manager', 'POST', '/api/alarm-rules', { name: 'Press limit', metric, max: 5, machineType: 'press', severity: 'low' })
+    expect(rule.machineType).toBe('press')
+    const m1 = await api.expectStatus(200, 'manager', 'PATCH', `/api/machines/planta-1/${M1}`, { machineType: 'press' })
+    expect(m1).toMatchObject({ plcId: M1, machineType: 'press' })
+    expect((await api.expectStatus(422, 'manager', 'PATCH', `/api/machines/planta-1/${M1}`, {})).data.field).toBe('name')
+    for (const machine of [M1, M2]) {
+      const site = machine === M1 ? 'planta-1' : 'planta-2'
+      await api.publish(`factory/granix/ba/${site}/${machine}/telemetry`, { schemaVersion: 1, timestamp: (clock += 1000), seq: clock, values: { [metric]: 9 } })
+    }
+    await waitFor(async () => (await api.expectStatus(200, 'manager', 'GET', `/api/alarms?limit=500`)).items.some((a: Loose) => a.metric === metric) || null, 10_000, 'the press alarm')
+    await new Promise(r => setTimeout(r, 500))
+    const raised = (await api.expectStatus(200, 'manager', 'GET', `/api/alarms?limit=500`)).items.filter((a: Loose) => a.metric === metric)
+    expect(raised.map((a: Loose) => a.plcId)).toEqual([M1])
+    await api.expectStatus(204, 'manager', 'DELETE', `/api/alarm-rules/${rule.id}`)
+  })
+})
+
 describe('misconfiguration hints', () => {
   it('name a rule on a metric never seen (with the likely one), a limit every value breaks, and a chart with no history', async () => {
     const typo = await api.expectStatus(201, 'admin', 'POST', '/api/alarm-rules', { name: 'Typo', metric: `${METRIC}x`, max: 50 })

@@ -74,7 +74,7 @@ describe('condition tracker', () => {
 
 const plant = { tenantId: 't1', plantId: 'p1', tenant: 'acme', plant: 'site-1' }
 const rule = (r: Partial<AlarmRule>): AlarmRule => ({
-  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', staleAfterS: null, severity: 'high',
+  id: 'r1', tenantId: 't1', plantId: null, plcId: null, metric: 'temp', name: 'Hot head', kind: 'threshold', staleAfterS: null, machineType: null, severity: 'high',
   min: null, max: 80, deadband: 0, toleranceAbs: 0, toleranceFrac: 0, minDurationS: 0, cooldownS: 0, ...r
 })
 const byMetric = (...rules: AlarmRule[]): TenantRules => ({ ...noRules(), byMetric: new Map([['temp', rules]]) })
@@ -87,6 +87,14 @@ describe('alarm sources', () => {
     expect(obs[0]).toMatchObject({ active: true, value: 95 })
     expect(obs[0]!.draft()).toMatchObject({ type: 'threshold', severity: 'high', ruleId: 'a', message: 'Hot head: temp 95 above 80' })
     expect(plcObservations({ plant, plcRowId: 'plc-row-1', plcId: 'press-1', ts: 5, points: [{ metric: 'temp', value: 'n/a' }] }, rules, () => false)).toEqual([])
+  })
+
+  it('a rule for a machine type applies to the machines of that type only', () => {
+    const rules: TenantRules = { ...noRules(), byMetric: new Map([['temp', [rule({ id: 'p', machineType: 'press' })]]]), machineTypes: new Map([['plc-a', 'press'], ['plc-b', 'oven']]) }
+    const keys = (plcRowId: string) => plcObservations({ plant, plcRowId, plcId: plcRowId, ts: 5, points: [{ metric: 'temp', value: 99 }] }, rules, () => false).map(o => o.key)
+    expect(keys('plc-a')).toEqual(['threshold:p:plc-a:temp'])
+    expect(keys('plc-b')).toEqual([])
+    expect(keys('plc-c')).toEqual([])
   })
 
   it('a learnt rule judges a PLC only once it has bounds for it', () => {

@@ -1,15 +1,17 @@
 import { actorOf } from '../../../../audit/actor'
-import { renameMachine } from '../../../../admin/machines'
-import { MachineRenameBody } from '../../../../admin/machine-schemas'
+import { updateMachine } from '../../../../admin/machines'
+import { MachineUpdateBody } from '../../../../admin/machine-schemas'
 import { PlcParams, TenantQuery } from '../../../../queries/schemas'
 
-/** Renames a machine. */
+/** Renames a machine and/or sets its type (which alarm rules may apply to). */
 export default defineEventHandler(async (event) => {
   const ctx = requirePermission(event, 'machine:manage')
   const where = await validParams(event, PlcParams)
   const { tenant } = await validQuery(event, TenantQuery)
-  const { name } = await validBody(event, MachineRenameBody)
-  const { db } = await usePlatform()
-  const plc = await requirePlc(db, readScope(ctx, tenant), where)
-  return renameMachine(db.sql, actorOf(ctx), plc.id, name)
+  const change = await validBody(event, MachineUpdateBody)
+  const platform = await usePlatform()
+  const plc = await requirePlc(platform.db, readScope(ctx, tenant), where)
+  const machine = await updateMachine(platform.db.sql, actorOf(ctx), plc.id, change)
+  if (change.machineType !== undefined) platform.alarmRulesChanged(plc.tenantId)
+  return machine
 })
