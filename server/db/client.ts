@@ -61,17 +61,16 @@ function redact(url: string): string {
 /**
  * postgres.js connects with Nagle's algorithm on; COPY's last small message then waits ~40 ms for a
  * delayed ACK on every batch (STACK-NOTES 20). Connect the socket ourselves with TCP_NODELAY.
+ *
+ * Hand the socket over at once, still connecting (Node keeps the no-delay flag until it connects, and
+ * queues postgres.js's first writes): a failed connect then reaches postgres.js as the socket's own
+ * error and close, which it handles. Rejecting instead (waiting for 'connect') made postgres.js leak
+ * the pool slot on every refused attempt — after a database restart every query hung forever.
  */
-function noDelaySocket(o: { host: string[], port: number[], path?: string | false }): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = o.path ? connect(o.path) : connect(o.port[0] ?? 5432, o.host[0] ?? '127.0.0.1')
-    socket.setNoDelay(true)
-    socket.once('error', reject)
-    socket.once('connect', () => {
-      socket.off('error', reject)
-      resolve(socket)
-    })
-  })
+function noDelaySocket(o: { host: string[], port: number[], path?: string | false }): Socket {
+  const socket = o.path ? connect(o.path) : connect(o.port[0] ?? 5432, o.host[0] ?? '127.0.0.1')
+  socket.setNoDelay(true)
+  return socket
 }
 
 function openPostgres(url: string, max: number): Database {
