@@ -13,6 +13,7 @@ import { Ingestor } from './ingest/ingestor'
 import { RefResolver } from './ingest/refs'
 import { PersistRuleCache } from './ingest/persist-rules'
 import { IngestStats } from './ingest/stats'
+import { SourceQuota } from './ingest/quota'
 import { replayDeadLetters, type ReplayResult } from './ingest/replay'
 import { markStaleGatewaysOffline } from './liveness/watchdog'
 import { startSimulator, type Simulator } from './simulator/simulator'
@@ -120,7 +121,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       concurrency: db.writeConcurrency,
       busPrefix: config.busPrefix,
       publish: (channel, event) => bus.publish(channel, event),
-      committed: batch => alarms.committed(batch)
+      committed: batch => alarms.committed(batch),
+      quota: config.ingest.gatewayQuota && new SourceQuota(config.ingest.gatewayQuota.ratePerS, config.ingest.gatewayQuota.burst)
     })
     const control = controlChannel(config.busPrefix)
     bus.subscribe(control, (_channel, event) => {
