@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -63,6 +63,9 @@ export async function startMosquitto(o: MosquittoOptions): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'pt-bench-mosquitto-'))
   const file = join(dir, 'mosquitto.conf')
   writeFileSync(file, config(o, dir))
+  // Started as root, Mosquitto drops to the mosquitto user: its persistence file must be writable by
+  // it, or every save fails ("Permission denied") and a restart silently loses all sessions and queues.
+  if (o.persistent && process.getuid?.() === 0) chownToMosquitto(dir)
   const log: string[] = []
   let child: ChildProcess
   try {
@@ -114,4 +117,9 @@ async function spawnBroker(file: string, port: number, log: string[]): Promise<C
     await new Promise(r => setTimeout(r, 50))
   }
   return child
+}
+
+function chownToMosquitto(dir: string): void {
+  const [uid, gid] = execFileSync('sh', ['-c', 'id -u mosquitto; id -g mosquitto'], { encoding: 'utf8' }).trim().split('\n').map(Number)
+  chownSync(dir, uid!, gid!)
 }
