@@ -188,7 +188,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         stopSealing()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.
+        const pendingAtStop = ingestor.pending
         await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])
+        logger.info({ drained: pendingAtStop, left: ingestor.pending }, 'ingest drained for shutdown')
         ingestor.close()
         alarms.stop()
         await Promise.race([alarms.idle(), new Promise(resolve => setTimeout(resolve, 5_000))])
