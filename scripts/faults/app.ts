@@ -13,6 +13,11 @@ export class App {
     return this.server.url
   }
 
+  /** The server's process id (for RSS samples). */
+  get pid(): number | undefined {
+    return this.server?.process.pid
+  }
+
   get running(): boolean {
     return this.server !== undefined
   }

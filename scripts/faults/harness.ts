@@ -44,7 +44,7 @@ export class Scenario {
 
   constructor(readonly ctx: RunContext) {}
 
-  async open(o: { apps?: number, env?: Record<string, string> } = {}): Promise<this> {
+  async open(o: { apps?: number, machines?: number, env?: Record<string, string> } = {}): Promise<this> {
     this.dbUrl = await this.ctx.pg.createDatabase(this.prefix.replaceAll('-', '_'))
     this.broker = await startMosquitto({ port: await freePort(), maxInflight: 0, maxQueued: 1_000_000, persistent: true })
     const shared = (o.apps ?? 1) > 1 ? { MQTT_SHARED_GROUP: `${this.prefix}-grp` } : {}
@@ -59,7 +59,7 @@ export class Scenario {
       this.apps.push(app)
     }
     this.db = await openDatabase({ kind: 'postgres', url: this.dbUrl, max: 2 })
-    this.load = new SteadyLoad({ url: this.broker.url, rate: this.ctx.rate, machines: 20, aRatio: 0.1, prefix: this.prefix })
+    this.load = new SteadyLoad({ url: this.broker.url, rate: this.ctx.rate, machines: o.machines ?? 20, aRatio: 0.1, prefix: this.prefix })
     return this
   }
 

@@ -12,7 +12,11 @@ export class LiveWatch {
   private socket?: WebSocket
   private closed = false
 
-  constructor(private url: () => string, private token: string, private site: string) {}
+  constructor(private url: () => string, private token: string, private site: string, private plcId?: string) {}
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN
+  }
 
   async open(): Promise<void> {
     await this.connect()
@@ -43,6 +47,7 @@ export class LiveWatch {
     const url = new URL('/ws', this.url().replace('http', 'ws'))
     url.searchParams.set('token', this.token)
     url.searchParams.set('site', this.site)
+    if (this.plcId) url.searchParams.set('plcId', this.plcId)
     const socket = new WebSocket(url)
     this.socket = socket
     socket.on('message', (data) => {
