@@ -77,4 +77,3 @@ describe('the PostgreSQL client after the database went away', () => {
     })
   })
 })
-
