@@ -47,7 +47,7 @@ export class Scenario {
   async open(o: { apps?: number, machines?: number, env?: Record<string, string> } = {}): Promise<this> {
     this.dbUrl = await this.ctx.pg.createDatabase(this.prefix.replaceAll('-', '_'))
     this.broker = await startMosquitto({ port: await freePort(), maxInflight: 0, maxQueued: 1_000_000, persistent: true })
-    const shared = (o.apps ?? 1) > 1 ? { MQTT_SHARED_GROUP: `${this.prefix}-grp` } : {}
+    const shared: Record<string, string> = (o.apps ?? 1) > 1 ? { MQTT_SHARED_GROUP: `${this.prefix}-grp` } : {}
     for (let i = 0; i < (o.apps ?? 1); i++) {
       const app = new App(`app${i + 1}`, {
         DATABASE_URL: this.dbUrl, MQTT_URL: this.broker.url, REDIS_URL: this.ctx.redis.url, MQTT_CLIENT_ID: `${this.prefix}-ingest-${i}`,
