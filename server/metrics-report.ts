@@ -27,6 +27,7 @@ export async function metricsReport(p: Platform, live: RealtimeStats) {
     lastBatchSize: s.lastBatchSize,
     averageBatchSize: s.batchSizes.length ? Math.round(s.batchSizes.reduce((a, b) => a + b, 0) / s.batchSizes.length) : 0,
     batchRetries: s.retries,
+    rateLimited: s.rateLimited,
     deadLetters: Object.fromEntries(s.deadLetters),
     gatewaysOffline: offline,
     liveStream: live
@@ -50,6 +51,7 @@ const METRICS: Record<string, Metric> = {
   ingest_batches_total: { help: 'Database batches committed', type: 'counter', value: m => m.batches },
   ingest_batch_size_avg: { help: 'Average messages per batch over the last 1024 batches', type: 'gauge', value: m => m.averageBatchSize },
   ingest_batch_retries_total: { help: 'Batch writes retried after a transient failure', type: 'counter', value: m => m.batchRetries },
+  ingest_rate_limited_total: { help: 'Messages dead-lettered because their gateway (or machine) was over its quota', type: 'counter', value: m => m.rateLimited },
   gateways_offline: { help: 'Gateways currently offline', type: 'gauge', value: m => m.gatewaysOffline },
   ws_connections: { help: 'Open live-stream connections (WebSocket and SSE)', type: 'gauge', value: m => m.wsConnections },
   live_coalesced_values_total: { help: 'Telemetry values replaced by newer ones for congested live clients', type: 'counter', value: m => m.liveStream.coalesced },

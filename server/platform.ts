@@ -13,6 +13,7 @@ import { Ingestor } from './ingest/ingestor'
 import { RefResolver } from './ingest/refs'
 import { PersistRuleCache } from './ingest/persist-rules'
 import { IngestStats } from './ingest/stats'
+import { SourceQuota } from './ingest/quota'
 import { replayDeadLetters, type ReplayResult } from './ingest/replay'
 import { markStaleGatewaysOffline } from './liveness/watchdog'
 import { startSimulator, type Simulator } from './simulator/simulator'
@@ -138,7 +139,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       concurrency: db.writeConcurrency,
       busPrefix: config.busPrefix,
       publish: (channel, event) => bus.publish(channel, event),
-      committed: batch => alarms.committed(batch)
+      committed: batch => alarms.committed(batch),
+      quota: config.ingest.gatewayQuota && new SourceQuota(config.ingest.gatewayQuota.ratePerS, config.ingest.gatewayQuota.burst)
     })
     const control = controlChannel(config.busPrefix)
     bus.subscribe(control, (_channel, event) => {
@@ -222,7 +224,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         stopCold()
         // Let the batch in flight commit and be acknowledged before the MQTT connection closes;
         // whatever is still unacknowledged after that is redelivered by the broker.
+        const pendingAtStop = ingestor.pending
         await Promise.race([ingestor.drain(), new Promise(resolve => setTimeout(resolve, 10_000))])
+        logger.info({ drained: pendingAtStop, left: ingestor.pending }, 'ingest drained for shutdown')
         ingestor.close()
         alarms.stop()
         await Promise.race([alarms.idle(), new Promise(resolve => setTimeout(resolve, 5_000))])

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +11,11 @@ export interface Mosquitto {
   /** Warnings and errors the broker logged, e.g. "Outgoing messages are being dropped". */
   log: string[]
   stop(): Promise<void>
+  /**
+   * SIGTERM, then start again on the same port and config. With `persistent`, sessions and their
+   * queued QoS 1 messages survive (Mosquitto saves them on shutdown and loads them at start).
+   */
+  restart(): Promise<void>
 }
 
 export interface MosquittoOptions {
@@ -23,13 +28,15 @@ export interface MosquittoOptions {
   maxInflight: number
   /** Messages queued per client beyond the in-flight ones; past it QoS 1 messages are dropped. */
   maxQueued: number
+  /** Keep sessions and queued messages across a restart (persistence in the broker's temp dir). */
+  persistent?: boolean
 }
 
-function config(o: MosquittoOptions): string {
+function config(o: MosquittoOptions, dir: string): string {
   return [
     `listener ${o.port} 127.0.0.1`,
     'allow_anonymous true',
-    'persistence false',
+    ...(o.persistent ? ['persistence true', `persistence_location ${dir}/`] : ['persistence false']),
     `max_inflight_messages ${o.maxInflight}`,
     `max_queued_messages ${o.maxQueued}`,
     'max_queued_bytes 0',
@@ -55,28 +62,64 @@ function canConnect(port: number): Promise<boolean> {
 export async function startMosquitto(o: MosquittoOptions): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'pt-bench-mosquitto-'))
   const file = join(dir, 'mosquitto.conf')
-  writeFileSync(file, config(o))
-  const child = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] })
+  writeFileSync(file, config(o, dir))
+  // Started as root, Mosquitto drops to the mosquitto user: its persistence file must be writable by
+  // it, or every save fails ("Permission denied") and a restart silently loses all sessions and queues.
+  if (o.persistent && process.getuid?.() === 0) chownToMosquitto(dir)
   const log: string[] = []
+  let child: ChildProcess
+  try {
+    child = await spawnBroker(file, o.port, log)
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+  const stopProcess = async () => {
+    const c = child
+    if (c.exitCode !== null || c.signalCode !== null) return
+    const exited = new Promise<void>(resolve => c.once('exit', () => resolve()))
+    c.kill('SIGTERM')
+    await Promise.race([exited, new Promise(r => setTimeout(r, 3000))])
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGKILL')
+      await exited
+    }
+  }
+  const broker: Mosquitto = {
+    url: `mqtt://127.0.0.1:${o.port}`,
+    port: o.port,
+    process: child,
+    log,
+    stop: async () => {
+      await stopProcess()
+      rmSync(dir, { recursive: true, force: true })
+    },
+    restart: async () => {
+      await stopProcess()
+      child = await spawnBroker(file, o.port, log)
+      broker.process = child
+    }
+  }
+  return broker
+}
+
+async function spawnBroker(file: string, port: number, log: string[]): Promise<ChildProcess> {
+  const child = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] })
   child.stderr!.on('data', (d) => {
     if (log.length < 1000) log.push(String(d))
   })
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      await Promise.race([exited, new Promise(r => setTimeout(r, 3000))])
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
   const deadline = Date.now() + 10_000
-  while (!(await canConnect(o.port))) {
+  while (!(await canConnect(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      await stop()
-      throw new Error(`mosquitto did not start on port ${o.port}: ${log.join('')}`)
+      child.kill('SIGKILL')
+      throw new Error(`mosquitto did not start on port ${port}: ${log.join('')}`)
     }
     await new Promise(r => setTimeout(r, 50))
   }
-  return { url: `mqtt://127.0.0.1:${o.port}`, port: o.port, process: child, log, stop }
+  return child
+}
+
+function chownToMosquitto(dir: string): void {
+  const [uid, gid] = execFileSync('sh', ['-c', 'id -u mosquitto; id -g mosquitto'], { encoding: 'utf8' }).trim().split('\n').map(Number)
+  chownSync(dir, uid!, gid!)
 }

@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   INGEST_MAX_FUTURE_SKEW_S: z.coerce.number().nonnegative().default(600),
   INGEST_MAX_INFLIGHT: z.coerce.number().int().positive().default(5000),
+  INGEST_GATEWAY_RATE_PER_S: z.coerce.number().nonnegative().default(1000),
+  INGEST_GATEWAY_BURST: z.coerce.number().int().positive().default(20_000),
   SIMULATOR: flag(true),
   SIMULATOR_GATEWAYS: z.coerce.number().int().min(1).default(2),
   SIMULATOR_MACHINES: z.coerce.number().int().min(1).default(3),
@@ -129,6 +131,8 @@ export interface PlatformConfig {
     batchMaxMs: number
     maxPayloadBytes: number
     maxFutureSkewMs: number
+    /** Token bucket per gateway (or machine); undefined: unlimited (INGEST_GATEWAY_RATE_PER_S=0). */
+    gatewayQuota?: { ratePerS: number, burst: number }
   }
   /** `certsDir`: per-gateway client certificates (`<dir>/<thingName>/`) for a broker that requires them. */
   simulator: { enabled: boolean, gateways: number, machines: number, metrics: number, rate: number, certsDir?: string }
@@ -236,7 +240,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       batchSize: e.INGEST_BATCH_SIZE,
       batchMaxMs: e.INGEST_BATCH_MAX_MS,
       maxPayloadBytes: e.INGEST_MAX_PAYLOAD_BYTES,
-      maxFutureSkewMs: e.INGEST_MAX_FUTURE_SKEW_S * 1000
+      maxFutureSkewMs: e.INGEST_MAX_FUTURE_SKEW_S * 1000,
+      gatewayQuota: e.INGEST_GATEWAY_RATE_PER_S > 0 ? { ratePerS: e.INGEST_GATEWAY_RATE_PER_S, burst: e.INGEST_GATEWAY_BURST } : undefined
     },
     simulator: {
       // On by default only for the zero-config start; against a real broker it must be asked for.

@@ -26,6 +26,7 @@ export interface SqlClient {
 const CURSOR_BATCH = 1000
 
 const COPY_TIMEOUT_MS = 15_000
+const RECONNECT_MAX_S = 1
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -61,17 +62,16 @@ function redact(url: string): string {
 /**
  * postgres.js connects with Nagle's algorithm on; COPY's last small message then waits ~40 ms for a
  * delayed ACK on every batch (STACK-NOTES 20). Connect the socket ourselves with TCP_NODELAY.
+ *
+ * Hand the socket over at once, still connecting (Node keeps the no-delay flag until it connects, and
+ * queues postgres.js's first writes): a failed connect then reaches postgres.js as the socket's own
+ * error and close, which it handles. Rejecting instead (waiting for 'connect') made postgres.js leak
+ * the pool slot on every refused attempt — after a database restart every query hung forever.
  */
-function noDelaySocket(o: { host: string[], port: number[], path?: string | false }): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = o.path ? connect(o.path) : connect(o.port[0] ?? 5432, o.host[0] ?? '127.0.0.1')
-    socket.setNoDelay(true)
-    socket.once('error', reject)
-    socket.once('connect', () => {
-      socket.off('error', reject)
-      resolve(socket)
-    })
-  })
+function noDelaySocket(o: { host: string[], port: number[], path?: string | false }): Socket {
+  const socket = o.path ? connect(o.path) : connect(o.port[0] ?? 5432, o.host[0] ?? '127.0.0.1')
+  socket.setNoDelay(true)
+  return socket
 }
 
 function openPostgres(url: string, max: number): Database {
@@ -84,6 +84,10 @@ function openPostgres(url: string, max: number): Database {
     // int8 as JS numbers, as PGlite returns them: counts and sequence numbers stay below 2^53.
     types: { bigint: { to: 20, from: [20], parse: (x: string) => Number(x), serialize: (x: number) => String(x) } },
     transform: { undefined: null },
+    // postgres.js waits before reconnecting for min(3^failures / 100, 20) s: after a 20 s outage the
+    // first query after the database is back waited 10–20 s more (the fault runs' catch-up stalls).
+    // A connect attempt to a database that is down costs nothing: retry at least every second.
+    backoff: (failures: number) => Math.min(0.05 * 2 ** failures, RECONNECT_MAX_S),
     // Supported by postgres.js, missing from its type definitions.
     ...({ socket: noDelaySocket } as object)
   })

@@ -11,6 +11,7 @@ import { resolvePersistMode, type PersistRuleCache } from './persist-rules'
 import { emptyBatch, writeBatch, type WriteBatch } from './store'
 import type { IngestStats } from './stats'
 import type { CommittedBatch } from '../alarms/observations'
+import type { SourceQuota } from './quota'
 
 export type Outcome = 'stored' | 'dead_lettered'
 
@@ -20,6 +21,10 @@ export interface RawMessage {
   payload: Uint8Array
   retained: boolean
   receivedAt: number
+  /** Not charged to its source's quota: an admin replaying dead letters decided to let it in. */
+  exempt?: boolean
+  /** Set on arrival when its source was over quota: dead-lettered as `rate_limited`. */
+  rateLimited?: boolean
   ack?: (outcome: Outcome) => void
 }
 
@@ -39,6 +44,8 @@ export interface IngestorOptions {
   publish: (channel: string, event: PlatformEvent) => void
   /** Told what each batch committed, after its acknowledgements (the alarm engine). Must not block. */
   committed?: (batch: CommittedBatch) => void
+  /** Per-source token buckets (INGEST_GATEWAY_RATE_PER_S); none: no limit. */
+  quota?: SourceQuota
   now?: () => number
 }
 
@@ -55,6 +62,7 @@ interface Prepared {
   deadLettered: Set<RawMessage>
 }
 
+const RATE_LIMITED: Rejection = { reason: 'rate_limited', detail: 'its gateway (or machine) is over INGEST_GATEWAY_RATE_PER_S / INGEST_GATEWAY_BURST' }
 const RETRY_MIN_MS = 100
 const RETRY_MAX_MS = 5000
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -92,6 +100,11 @@ export class Ingestor {
   push(msg: RawMessage): void {
     this.o.stats.received++
     this.o.stats.lastMessageAt = msg.receivedAt
+    // Decided once, on arrival: a batch that is retried or split must not charge the quota again.
+    if (this.o.quota && !msg.exempt && !this.o.quota.take(msg.topic, msg.receivedAt)) {
+      msg.rateLimited = true
+      this.o.stats.rateLimited++
+    }
     this.buffer.push(msg)
     if (this.buffer.length >= this.o.batchSize) this.flush()
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.o.batchMaxMs)
@@ -199,7 +212,9 @@ export class Ingestor {
   private async prepare(msgs: RawMessage[], forced?: Rejection): Promise<Prepared> {
     const p: Prepared = { batch: emptyBatch(), events: [], committed: { samples: [], gateways: [] }, gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Set() }
     for (const m of msgs) {
-      const decoded = forced ? { ok: false as const, rejection: forced } : decodeMessage(m.topic, m.payload, m.receivedAt, this.o.decode)
+      const decoded = forced
+        ? { ok: false as const, rejection: forced }
+        : m.rateLimited ? { ok: false as const, rejection: RATE_LIMITED } : decodeMessage(m.topic, m.payload, m.receivedAt, this.o.decode)
       if (!decoded.ok) {
         await this.deadLetter(p, m, decoded.rejection)
         continue

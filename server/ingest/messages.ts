@@ -65,7 +65,8 @@ export const deadLetterReasons = [
   'timestamp_in_future',
   'unknown_tenant',
   'unknown_plant',
-  'processing_error'
+  'processing_error',
+  'rate_limited'
 ] as const
 export type DeadLetterReason = typeof deadLetterReasons[number]
 

@@ -20,7 +20,7 @@ export async function replayDeadLetters(sql: SqlClient, ingestor: Ingestor, ids:
   const rows = await sql.query<{ id: number, tenantId: string | null, topic: string, payload: Uint8Array }>(
     'select id, tenant_id as "tenantId", topic, payload from dead_letters where id = any($1::bigint[]) order by id', [`{${ids.filter(Number.isSafeInteger).join(',')}}`])
   const outcomes = await Promise.all(rows.map(r => new Promise<Outcome>(resolve => ingestor.push({
-    topic: r.topic, payload: r.payload, retained: false, receivedAt: Date.now(), ack: resolve
+    topic: r.topic, payload: r.payload, retained: false, receivedAt: Date.now(), exempt: true, ack: resolve
   }))))
   const result = { replayed: rows.length, stored: outcomes.filter(o => o === 'stored').length }
   await sql.transaction(async (tx) => {

@@ -10,6 +10,8 @@ export class IngestStats {
   batches = 0
   valuesStored = 0
   retries = 0
+  /** Messages over their source's quota, dead-lettered as rate_limited. */
+  rateLimited = 0
   lastMessageAt: number | null = null
   lastBatchSize = 0
   readonly deadLetters = new Map<DeadLetterReason, number>()

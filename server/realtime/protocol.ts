@@ -33,6 +33,16 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
 /** Client messages are a few hundred bytes; anything this large is refused unparsed. */
 export const MAX_CLIENT_MESSAGE_CHARS = 20_000
 
+/**
+ * Client messages a connection may send: a burst (a page subscribing to its widgets at once), then
+ * a steady rate. Past it the connection is closed: a flood must not occupy the server for others.
+ */
+export const CLIENT_MESSAGE_BURST = 200
+export const CLIENT_MESSAGES_PER_S = 20
+
+/** Frames larger than this are refused by the WebSocket layer itself, before they are buffered. */
+export const MAX_FRAME_BYTES = 64 * 1024
+
 /** Close codes: the standard going-away, and 4000 + the HTTP status that means the same. */
 export const CLOSE = {
   /** The server is stopping: reconnect, possibly to another instance. */
@@ -41,6 +51,8 @@ export const CLOSE = {
   UNAUTHENTICATED: 4401,
   /** The token is valid but the platform no longer knows the user. */
   FORBIDDEN: 4403,
+  /** The client sent messages faster than CLIENT_MESSAGES_PER_S allows (after its burst). */
+  POLICY_VIOLATION: 1008,
   /** The client did not read fast enough; reconnect and reload state over REST. */
   SLOW_CONSUMER: 4429
 } as const

@@ -2,7 +2,8 @@ import type { Logger } from 'pino'
 import type { AuthContext } from '../auth/types'
 import type { LiveClient, LiveHub } from './hub'
 import type { ReplyMessage } from './live-event'
-import { CLOSE, ClientMessageSchema, echo, invalidMessage, MAX_CLIENT_MESSAGE_CHARS, type ErrorCode, type ErrorMessage } from './protocol'
+import { CLIENT_MESSAGE_BURST, CLIENT_MESSAGES_PER_S, CLOSE, ClientMessageSchema, echo, invalidMessage, MAX_CLIENT_MESSAGE_CHARS, type ErrorCode, type ErrorMessage } from './protocol'
+import { TokenBucket } from '../utils/token-bucket'
 import type { SiteFilter } from './subscription'
 
 export interface SessionDeps {
@@ -21,6 +22,7 @@ export interface SessionDeps {
  */
 export class LiveSession {
   private queue: Promise<void> = Promise.resolve()
+  private budget = new TokenBucket(CLIENT_MESSAGES_PER_S, CLIENT_MESSAGE_BURST)
   private recheckTimer: NodeJS.Timeout
 
   constructor(private deps: SessionDeps, readonly client: LiveClient, private token: string) {
@@ -35,6 +37,12 @@ export class LiveSession {
 
   /** A text message from the client. */
   receive(text: string): void {
+    if (this.client.closed) return
+    if (!this.budget.take(Date.now())) {
+      this.end()
+      this.client.connection.close(CLOSE.POLICY_VIOLATION, 'too many messages')
+      return
+    }
     this.enqueue(() => this.handle(text))
   }
 
