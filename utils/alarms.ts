@@ -4,7 +4,7 @@ export type Severity = typeof SEVERITIES[number]
 
 export const ALARM_TYPES = [
   'threshold', 'learnt_bounds', 'quality_bad', 'gateway_offline', 'gateway_plc_link', 'gateway_internet',
-  'buffer_backlog', 'running_outside_schedule', 'stopped_inside_schedule'
+  'buffer_backlog', 'running_outside_schedule', 'stopped_inside_schedule', 'stale'
 ] as const
 export type AlarmType = typeof ALARM_TYPES[number]
 

@@ -11,7 +11,9 @@ export function createRedisBus(url: string, logger: Logger): Bus {
   const options = { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n: number) => Math.min(n * 200, 2000) }
   // Auto-pipelining batches the publishes of one event-loop turn into one socket write.
   const pub = new Redis(url, { ...options, enableAutoPipelining: true })
-  const sub = new Redis(url, { ...options, enableOfflineQueue: true })
+  // No ready check on the subscriber: its INFO would race the first PSUBSCRIBE, fail with "Connection in
+  // subscriber mode", and the subscription made meanwhile was lost (instances missed control messages).
+  const sub = new Redis(url, { ...options, enableOfflineQueue: true, enableReadyCheck: false })
   const handlers = new Map<string, { re: RegExp, handlers: Set<BusHandler> }>()
   let dropped = 0
   for (const [name, conn] of [['publisher', pub], ['subscriber', sub]] as const) {
