@@ -4,27 +4,32 @@ import { notificationBody, transitionTime, type NotifiedTransition } from './bod
 
 const ON_CONFLICT = 'on conflict on constraint notification_deliveries_once do nothing returning id'
 
-// Endpoints and users whose filters take this alarm's transition: severity, plant (empty: every plant),
-// the transition itself; users also need to see the plant (admins and 'all' access see every one).
+// For each transition, the endpoints and users whose filters take it: severity, plant (empty: every
+// plant), the transition itself; users also need to see the plant (admins and 'all' access see every
+// one). One statement for a whole batch of transitions.
 const TRANSITION_TARGETS = `
-with a as (select id, tenant_id, plant_id, severity from alarms where id = $1)
+with input as (select * from json_to_recordset($1::text::json) as i(alarm_id uuid, event text, body text)),
+a as (select i.event, i.body, al.id, al.tenant_id, al.plant_id, al.severity from input i join alarms al on al.id = i.alarm_id)
 insert into notification_deliveries (tenant_id, endpoint_id, user_id, alarm_id, event, body)
-select a.tenant_id, t.endpoint_id, t.user_id, a.id, $2, $3 from a, (
-  select e.id as endpoint_id, null::uuid as user_id from notification_endpoints e, a
-   where e.tenant_id = a.tenant_id and e.enabled and a.severity = any(e.severities) and $2 = any(e.events)
+select a.tenant_id, t.endpoint_id, t.user_id, a.id, a.event, a.body from a cross join lateral (
+  select e.id as endpoint_id, null::uuid as user_id from notification_endpoints e
+   where e.tenant_id = a.tenant_id and e.enabled and a.severity = any(e.severities) and a.event = any(e.events)
      and (cardinality(e.plant_ids) = 0 or a.plant_id = any(e.plant_ids))
   union all
-  select null, u.id from notification_preferences n join users u on u.id = n.user_id, a
-   where u.tenant_id = a.tenant_id and n.enabled and a.severity = any(n.severities) and $2 = any(n.events)
+  select null, u.id from notification_preferences n join users u on u.id = n.user_id
+   where u.tenant_id = a.tenant_id and n.enabled and a.severity = any(n.severities) and a.event = any(n.events)
      and (cardinality(n.plant_ids) = 0 or a.plant_id = any(n.plant_ids))
      and (u.role = 'admin' or cardinality(u.plant_access) = 0 or a.plant_id = any(u.plant_access))
 ) t
 ${ON_CONFLICT}`
 
-/** Queues a transition's notifications for every matching endpoint and user; returns how many were queued. */
-export async function enqueueTransition(sql: SqlClient, event: NotifiedTransition, alarm: AlarmJson): Promise<number> {
-  const body = notificationBody(event, alarm, transitionTime(event, alarm))
-  return (await sql.query(TRANSITION_TARGETS, [alarm.id, event, body])).length
+/** One transition to notify. */
+export interface TransitionItem { event: NotifiedTransition, alarm: AlarmJson }
+
+/** Queues the notifications of transitions for every matching endpoint and user; returns how many were queued. */
+export async function enqueueTransitions(sql: SqlClient, items: TransitionItem[]): Promise<number> {
+  const input = items.map(({ event, alarm }) => ({ alarm_id: alarm.id, event, body: notificationBody(event, alarm, transitionTime(event, alarm)) }))
+  return (await sql.query(TRANSITION_TARGETS, [JSON.stringify(input)])).length
 }
 
 const LEVEL_TARGETS = `

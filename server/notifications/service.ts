@@ -4,7 +4,7 @@ import type { NotificationConfig } from '../config/env'
 import type { SqlClient } from '../db/client'
 import { isTransientDbError } from '../ingest/errors'
 import { NOTIFIED_TRANSITIONS, type NotifiedTransition } from './body'
-import { enqueueTransition } from './enqueue'
+import { enqueueTransitions, type TransitionItem } from './enqueue'
 import { sweepEscalations } from './escalation'
 import { OutboxNotifier, type UserNotifier } from './notifier'
 import { DeliveryWorker } from './worker'
@@ -34,6 +34,8 @@ export class Notifications {
   readonly worker: DeliveryWorker
   readonly notifier: UserNotifier
   private queueing: Promise<void> = Promise.resolve()
+  /** Transitions waiting to be queued: a burst (an alarm storm) is queued in one statement. */
+  private pending: TransitionItem[] = []
   private sweeper?: NodeJS.Timeout
   private sweeping = false
   private stopping = false
@@ -58,19 +60,27 @@ export class Notifications {
     if (!isNotified(event.transition)) return
     // Shelved alarms stay quiet until the shelving ends (SPEC §6 alarms lifecycle).
     if (event.alarm.shelvedUntil && event.alarm.shelvedUntil > Date.now()) return
-    const transition = event.transition
-    this.queueing = this.queueing
-      .then(() => this.enqueue(transition, event))
-      .then((queued) => {
-        if (queued) this.worker.kick()
-      })
-      .catch((err: Error) => this.o.logger.error({ err: err.message, alarm: event.alarm.id, transition }, 'could not queue alarm notifications'))
+    this.pending.push({ event: event.transition, alarm: event.alarm })
+    // A flush is already scheduled and will take this one too.
+    if (this.pending.length > 1) return
+    this.queueing = this.queueing.then(() => this.flush())
   }
 
-  private async enqueue(transition: NotifiedTransition, event: AlarmEvent): Promise<number> {
+  /** Queues what is pending; never throws (a failure is logged). */
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0)
+    if (!batch.length) return
+    try {
+      if (await this.enqueue(batch)) this.worker.kick()
+    } catch (err) {
+      this.o.logger.error({ err: (err as Error).message, alarms: batch.map(b => b.alarm.id), transitions: batch.map(b => b.event) }, 'could not queue alarm notifications')
+    }
+  }
+
+  private async enqueue(batch: TransitionItem[]): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await enqueueTransition(this.o.sql, transition, event.alarm)
+        return await enqueueTransitions(this.o.sql, batch)
       } catch (err) {
         const wait = QUEUE_RETRIES[attempt]
         if (wait === undefined || this.stopping || !isTransientDbError(err)) throw err
