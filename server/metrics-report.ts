@@ -30,7 +30,8 @@ export async function metricsReport(p: Platform, live: RealtimeStats) {
     rateLimited: s.rateLimited,
     deadLetters: Object.fromEntries(s.deadLetters),
     gatewaysOffline: offline,
-    liveStream: live
+    liveStream: live,
+    alarms: { ...p.alarms.counters, queued: p.alarms.backlog }
   }
 }
 
@@ -54,6 +55,10 @@ const METRICS: Record<string, Metric> = {
   ingest_rate_limited_total: { help: 'Messages dead-lettered because their gateway (or machine) was over its quota', type: 'counter', value: m => m.rateLimited },
   gateways_offline: { help: 'Gateways currently offline', type: 'gauge', value: m => m.gatewaysOffline },
   ws_connections: { help: 'Open live-stream connections (WebSocket and SSE)', type: 'gauge', value: m => m.wsConnections },
+  alarm_evaluated_total: { help: 'Committed samples and gateway observations the alarm engine evaluated', type: 'counter', value: m => m.alarms.evaluated },
+  alarm_raised_total: { help: 'Alarms the engine raised', type: 'counter', value: m => m.alarms.raised },
+  alarm_cleared_total: { help: 'Alarms the engine cleared', type: 'counter', value: m => m.alarms.cleared },
+  alarm_queue: { help: 'Committed batches waiting for alarm evaluation', type: 'gauge', value: m => m.alarms.queued },
   live_coalesced_values_total: { help: 'Telemetry values replaced by newer ones for congested live clients', type: 'counter', value: m => m.liveStream.coalesced },
   live_dropped_total: { help: 'Live values/events never delivered (client closed or disconnected)', type: 'counter', value: m => m.liveStream.dropped },
   live_disconnected_slow_total: { help: 'Live clients disconnected for reading too slowly', type: 'counter', value: m => m.liveStream.disconnectedSlow },

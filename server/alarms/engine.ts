@@ -40,7 +40,8 @@ export class AlarmEngine {
   private chain: Promise<void> = Promise.resolve()
   private queued = 0
   private stopped = false
-  counters = { evaluated: 0, raised: 0, cleared: 0, retries: 0 }
+  /** Shown in /metrics. */
+  readonly counters = { evaluated: 0, raised: 0, cleared: 0, retries: 0 }
 
   constructor(private o: AlarmEngineOptions) {}
 
@@ -89,6 +90,7 @@ export class AlarmEngine {
     return this.chain
   }
 
+  /** Committed batches waiting to be evaluated (shown in /metrics). */
   get backlog(): number {
     return this.queued
   }

@@ -53,10 +53,15 @@ const LOAD_MACHINE_TYPES = `select id, machine_type as "machineType" from plcs w
 
 const LOAD_SCHEDULES = `select plc_id as "plcId", metric, windows, time_zone as "timeZone" from machine_schedules where tenant_id = $1 and status = 'accepted'`
 
+const NONE: AlarmRule[] = []
+const unscoped = (r: AlarmRule) => !r.plantId && !r.plcId && !r.machineType
+
 /** The rules that apply to one value of one PLC. */
 export function rulesFor(rules: TenantRules, plantId: string, plcId: string, metric: string): AlarmRule[] {
   const candidates = rules.byMetric.get(metric)
-  if (!candidates) return []
+  if (!candidates) return NONE
+  // The common case — tenant-wide rules — needs no filtering (and no new array per value).
+  if (candidates.every(unscoped)) return candidates
   return candidates.filter(r => (!r.plantId || r.plantId === plantId) && (!r.plcId || r.plcId === plcId)
     && (!r.machineType || rules.machineTypes.get(plcId) === r.machineType))
 }

@@ -27,7 +27,7 @@ export function plcObservations(s: PlcSample, rules: TenantRules, isOpen: IsOpen
       const ob = valueObservation(rule, rules, s, p.metric, value, isOpen)
       if (ob) out.push(ob)
     }
-    const schedule = rules.schedules.get(`${s.plcRowId}|${p.metric}`)
+    const schedule = rules.schedules.size ? rules.schedules.get(`${s.plcRowId}|${p.metric}`) : undefined
     if (schedule && value !== null) out.push(...scheduleObservations(schedule, s, p.metric, value))
     if (p.quality === undefined) continue
     out.push({

@@ -26,9 +26,9 @@ export function effectiveLimits(l: ThresholdLimits): { low: number | null, high:
  * the limit does not raise and clear on every sample.
  */
 export function thresholdBreach(l: ThresholdLimits, value: number, open: boolean): Breach | null {
-  const { low, high } = effectiveLimits(l)
+  // Called for every value a rule watches: no allocation here.
   const band = open ? l.deadband : 0
-  if (high !== null && value > high - band) return 'high'
-  if (low !== null && value < low + band) return 'low'
+  if (l.max !== null && value > l.max + tolerance(l.max, l) - band) return 'high'
+  if (l.min !== null && value < l.min - tolerance(l.min, l) + band) return 'low'
   return null
 }

@@ -167,6 +167,10 @@ describe('alarms from MQTT to the API and the live stream', () => {
     expect(stats.byState.cleared).toBeGreaterThanOrEqual(1)
     expect(stats.meanTimeToAcknowledgeMs).toBeGreaterThan(0)
     expect(stats.meanTimeToClearMs).toBeGreaterThan(0)
+    const metrics = await api.expectStatus(200, 'viewer', 'GET', '/metrics')
+    expect(metrics.alarms).toMatchObject({ raised: expect.any(Number), cleared: expect.any(Number), queued: 0 })
+    expect(metrics.alarms.raised).toBeGreaterThanOrEqual(1)
+    expect(metrics.alarms.cleared).toBeGreaterThanOrEqual(1)
   })
 
   it('an operator limited to planta-1 neither sees nor acknowledges planta-2 alarms', async () => {
