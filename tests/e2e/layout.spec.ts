@@ -28,3 +28,12 @@ test('signing out ends the session and protects the pages again', async ({ page 
   await expect(page).toHaveURL(/\/login\?next=/)
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
 })
+
+test('a viewer who opens an admin page by its address is taken to the overview', async ({ page }) => {
+  await signIn(page, 'viewer@demo.local')
+  for (const path of ['/admin/alarm-rules', '/admin/machines', '/admin/audit']) {
+    await page.goto(path)
+    await expect(page).toHaveURL(/\/$/)
+    await expect(page.getByTestId('email')).toHaveText('viewer@demo.local')
+  }
+})
