@@ -110,7 +110,7 @@ export class AlarmEngine {
     const transitions: Transition[] = []
     const isOpen = (key: string) => this.tracker.isOpen(key)
     for (const s of batch.samples) {
-      const rules = await this.o.rules.rulesOf(s.plant.tenantId)
+      const rules = this.o.rules.cached(s.plant.tenantId) ?? await this.o.rules.rulesOf(s.plant.tenantId)
       this.decide(plcObservations(s, rules, isOpen, this.o.qualityMinDurationMs), transitions)
     }
     for (const g of batch.gateways) this.decide(gatewayObservations(g, this.o.backlogLimit), transitions)

@@ -14,6 +14,24 @@ export const conditionKeys = {
   gateway: (type: string, gatewayRowId: string) => `${type}:${gatewayRowId}`
 }
 
+/**
+ * A rule's condition key on one PLC, built once per rule and PLC: every value a rule watches needs
+ * it, and concatenating (then hashing) a fresh ~90-character key per value was the engine's largest
+ * cost. A rule watches one metric, so rule and PLC make the key; the memo goes with the rule object,
+ * which the rule cache replaces when rules change.
+ */
+const keyMemo = new WeakMap<AlarmRule, Map<string, string>>()
+function ruleKey(rule: AlarmRule, plcRowId: string): string {
+  let keys = keyMemo.get(rule)
+  if (!keys) keyMemo.set(rule, keys = new Map())
+  let key = keys.get(plcRowId)
+  if (key === undefined) {
+    const of = rule.kind === 'learnt' ? conditionKeys.learnt : rule.kind === 'stale' ? conditionKeys.stale : conditionKeys.threshold
+    keys.set(plcRowId, key = of(rule.id, plcRowId, rule.metric))
+  }
+  return key
+}
+
 /** Whether the tracker holds an open alarm for a key: the deadband applies while one is open. */
 export type IsOpen = (key: string) => boolean
 
@@ -90,7 +108,7 @@ function learntObservation(rule: AlarmRule, rules: TenantRules, s: PlcSample, me
 
 function thresholdObservation(rule: AlarmRule, limits: ThresholdLimits, s: PlcSample, metric: string, value: number, isOpen: IsOpen): Observation {
   const learnt = rule.kind === 'learnt'
-  const key = (learnt ? conditionKeys.learnt : conditionKeys.threshold)(rule.id, s.plcRowId, metric)
+  const key = ruleKey(rule, s.plcRowId)
   const breach = thresholdBreach(limits, value, isOpen(key))
   const draft = (): AlarmDraft => {
     const { low, high } = effectiveLimits(limits)
