@@ -28,6 +28,7 @@ import { startSealTimer } from './audit/seal-timer'
 import { Notifications } from './notifications/service'
 import { createColdStore, type ColdStore } from './cold/store'
 import { runColdStorage, startColdStorageJob, type ColdRunResult } from './cold/job'
+import { pruneExpired, type RetentionPolicy } from './retention/prune'
 
 export interface Platform {
   config: PlatformConfig
@@ -172,6 +173,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     const learning = setInterval(() => relearn(db, logger, tenantId => platform.alarmRulesChanged(tenantId)), config.alarms.learnIntervalMs)
     learning.unref()
     stops.unshift(() => clearInterval(learning))
+    const retention = setInterval(() => prune(db, config.retention, logger), config.retention.intervalMs)
+    retention.unref()
+    stops.unshift(() => clearInterval(retention))
     const partitions = setInterval(() => ensureTelemetryPartitions(db.sql).catch(err => logger.warn({ err: err.message }, 'partition maintenance failed')), PARTITION_CHECK_MS)
     partitions.unref()
     const notary = createNotary(config.audit.anchor)
@@ -219,6 +223,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         clearInterval(watchdog)
         clearInterval(partitions)
         clearInterval(learning)
+        clearInterval(retention)
         clearInterval(staleSweep)
         stopSealing()
         stopCold()
@@ -255,6 +260,15 @@ async function relearn(db: Database, logger: Logger, changed: (tenantId: string)
     for (const tenantId of tenants ?? []) changed(tenantId)
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'learning alarm bounds failed')
+  }
+}
+
+async function prune(db: Database, policy: RetentionPolicy, logger: Logger): Promise<void> {
+  try {
+    const pruned = await pruneExpired(db.sql, policy)
+    if (pruned && pruned.alarms + pruned.deliveries + pruned.outbox) logger.info(pruned, 'pruned records past their retention')
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'retention pruning failed')
   }
 }
 

@@ -1,6 +1,7 @@
 import type { SqlClient } from '../db/client'
 import { actorOf } from '../audit/actor'
 import { alarmSelect, type AlarmRecord } from './alarm-json'
+import { queueNotifications } from '../notifications/enqueue'
 import { auditCritical } from './audit'
 
 /** Who acts: the alarm records their email; the audit chain their email and uid. */
@@ -39,11 +40,13 @@ with unshelved as (
 )
 ${alarmSelect('unshelved')}`
 
-/** Runs one action's statement and, for a critical alarm, records it on the audit chain in the same transaction. */
+/** Runs one action's statement and, in the same transaction, queues its notifications and audits a critical alarm. */
 function act(sql: SqlClient, statement: string, params: unknown[], who: Actor, transition: string): Promise<AlarmRecord | undefined> {
   return sql.transaction(async (tx) => {
     const [alarm] = await tx.query<AlarmRecord>(statement, params)
-    if (alarm) await auditCritical(tx, actorOf(who), alarm, transition)
+    if (!alarm) return undefined
+    await queueNotifications(tx, [{ alarm, transition }])
+    await auditCritical(tx, actorOf(who), alarm, transition)
     return alarm
   })
 }

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/client'
+import { queueNotifications } from '../notifications/enqueue'
 import type { Page, PageRequest } from '../admin/page'
 import { toPage } from '../admin/page'
 import { LearntOptions, type AlarmRuleInput } from './rule-schemas'
@@ -130,13 +131,15 @@ export function deleteAlarmRule(sql: SqlClient, who: Actor, before: AlarmRuleRec
   })
 }
 
-/** Clears the open alarms of a rule being deleted, disabled or re-scoped; returns them as cleared. */
-function clearRuleAlarms(tx: SqlClient, ruleId: string, email: string, reason: string): Promise<AlarmRecord[]> {
-  return tx.query<AlarmRecord>(`
+/** Clears the open alarms of a rule being deleted, disabled or re-scoped, with their notifications; returns them as cleared. */
+async function clearRuleAlarms(tx: SqlClient, ruleId: string, email: string, reason: string): Promise<AlarmRecord[]> {
+  const cleared = await tx.query<AlarmRecord>(`
     with cleared as (
       update alarms set state = 'cleared', cleared_at = now() where rule_id = $1 and state <> 'cleared' returning *
     ), logged as (
       insert into alarm_events (tenant_id, alarm_id, kind, at, actor, comment) select tenant_id, id, 'cleared', cleared_at, $2, $3 from cleared
     )
     ${alarmSelect('cleared')}`, [ruleId, email, reason])
+  await queueNotifications(tx, cleared.map(alarm => ({ alarm, transition: 'cleared' })))
+  return cleared
 }

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/client'
+import { queueNotifications } from '../notifications/enqueue'
 import { alarmSelect, type AlarmRecord } from './alarm-json'
 import { auditCritical } from './audit'
 import type { AlarmDraft } from './observations'
@@ -62,7 +63,8 @@ function rounds(transitions: Transition[]): Transition[][] {
 
 /**
  * Writes transitions in one transaction — per round, one statement for the raises and one for the
- * clears — and returns each alarm as its transition left it, for the live streams.
+ * clears, then their notifications and audit entries — and returns each alarm as its transition
+ * left it, for the live streams.
  */
 export async function writeTransitions(sql: SqlClient, transitions: Transition[]): Promise<{ alarm: AlarmRecord, transition: 'raised' | 'cleared' }[]> {
   return sql.transaction(async (tx) => {
@@ -76,6 +78,7 @@ export async function writeTransitions(sql: SqlClient, transitions: Transition[]
         for (const alarm of await tx.query<AlarmRecord>(CLEAR, [JSON.stringify(rows)])) changed.push({ alarm, transition: 'cleared' })
       }
     }
+    await queueNotifications(tx, changed)
     for (const c of changed) await auditCritical(tx, ENGINE_ACTOR, c.alarm, c.transition)
     return changed
   })

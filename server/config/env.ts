@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { RetentionPolicy } from '../retention/prune'
 
 /** Persistence modes of SPEC §5: what is kept of a value besides the live state. */
 export const persistModes = ['raw', 'hourly', 'both', 'none'] as const
@@ -29,6 +30,9 @@ const EnvSchema = z.object({
   ALARM_BACKLOG_LIMIT: z.coerce.number().int().nonnegative().default(1000),
   ALARM_LEARN_INTERVAL_S: z.coerce.number().positive().default(3600),
   ALARM_QUALITY_MIN_DURATION_S: z.coerce.number().nonnegative().default(30),
+  ALARM_RETENTION_DAYS: z.coerce.number().positive().default(365),
+  NOTIFY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  RETENTION_INTERVAL_S: z.coerce.number().positive().default(3600),
   WATCHDOG_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   PERSIST_DEFAULT_MODE: z.enum(persistModes).default('both'),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(2000),
@@ -125,6 +129,8 @@ export interface PlatformConfig {
   gatewayOfflineAfterMs: number
   watchdogIntervalMs: number
   alarms: { backlogLimit: number, learnIntervalMs: number, qualityMinDurationMs: number }
+  /** What is kept how long, and how often the rest is pruned (server/retention). */
+  retention: RetentionPolicy & { intervalMs: number }
   ingest: {
     defaultMode: PersistMode
     batchSize: number
@@ -235,6 +241,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     // Check often enough that "offline" shows within a second of the deadline.
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS ?? Math.min(1000, Math.max(100, offlineMs / 10)),
     alarms: { backlogLimit: e.ALARM_BACKLOG_LIMIT, learnIntervalMs: e.ALARM_LEARN_INTERVAL_S * 1000, qualityMinDurationMs: e.ALARM_QUALITY_MIN_DURATION_S * 1000 },
+    retention: { alarmDays: e.ALARM_RETENTION_DAYS, notificationDays: e.NOTIFY_RETENTION_DAYS, intervalMs: e.RETENTION_INTERVAL_S * 1000 },
     ingest: {
       defaultMode: e.PERSIST_DEFAULT_MODE,
       batchSize: e.INGEST_BATCH_SIZE,

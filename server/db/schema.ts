@@ -222,7 +222,9 @@ export const alarms = pgTable('alarms', {
   index('alarms_tenant_state').on(t.tenantId, t.state, t.ts),
   index('alarms_plc_ts').on(t.plcId, t.ts),
   index('alarms_tenant_ts').on(t.tenantId, t.ts, t.id),
-  uniqueIndex('alarms_open_condition').on(t.conditionKey).where(sql`state <> 'cleared'`)
+  uniqueIndex('alarms_open_condition').on(t.conditionKey).where(sql`state <> 'cleared'`),
+  // Retention (server/retention) finds the cleared alarms past their time.
+  index('alarms_cleared_at').on(t.clearedAt).where(sql`state = 'cleared'`)
 ])
 
 /** Bounds a `learnt` rule computed from one PLC's history (seed 003 rule 1), with the data they came from. */
@@ -449,7 +451,9 @@ export const notificationDeliveries = pgTable('notification_deliveries', {
   unique('notification_deliveries_once').on(t.endpointId, t.userId, t.alarmId, t.event, t.level).nullsNotDistinct(),
   index('notification_deliveries_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
   index('notification_deliveries_tenant_id').on(t.tenantId, t.id),
-  index('notification_deliveries_alarm').on(t.alarmId)
+  index('notification_deliveries_alarm').on(t.alarmId),
+  // Retention (server/retention) finds finished deliveries by age.
+  index('notification_deliveries_finished').on(t.createdAt).where(sql`status <> 'pending'`)
 ])
 
 /** Every attempt of every delivery: the delivery log. */
@@ -479,7 +483,12 @@ export const notificationOutbox = pgTable('notification_outbox', {
   subject: text('subject').notNull(),
   body: text('body').notNull(),
   createdAt: createdAt()
-}, t => [index('notification_outbox_tenant_id').on(t.tenantId, t.id)])
+}, t => [
+  index('notification_outbox_tenant_id').on(t.tenantId, t.id),
+  index('notification_outbox_created').on(t.createdAt),
+  // A delivery deleted by retention unlinks its outbox row.
+  index('notification_outbox_delivery').on(t.deliveryId)
+])
 /**
  * The cold-storage catalogue: one archived file per plant, UTC day and format (server/cold). A day's
  * raw partition is dropped only once every file of that day is `verified` against the database.

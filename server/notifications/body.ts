@@ -2,6 +2,7 @@ import type { AlarmJson } from '../alarms/alarm-json'
 
 export const NOTIFIED_TRANSITIONS = ['raised', 'acknowledged', 'cleared'] as const
 export type NotifiedTransition = typeof NOTIFIED_TRANSITIONS[number]
+export const isNotified = (t: string): t is NotifiedTransition => (NOTIFIED_TRANSITIONS as readonly string[]).includes(t)
 export type DeliveryEvent = NotifiedTransition | 'escalated'
 
 /** The JSON every webhook receives (README "Notifications"). */

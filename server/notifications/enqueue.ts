@@ -1,6 +1,6 @@
-import type { AlarmJson } from '../alarms/alarm-json'
+import { toAlarmJson, type AlarmJson, type AlarmRecord } from '../alarms/alarm-json'
 import type { SqlClient } from '../db/client'
-import { notificationBody, transitionTime, type NotifiedTransition } from './body'
+import { isNotified, notificationBody, transitionTime, type NotifiedTransition } from './body'
 
 const ON_CONFLICT = 'on conflict on constraint notification_deliveries_once do nothing returning id'
 
@@ -25,6 +25,20 @@ ${ON_CONFLICT}`
 
 /** One transition to notify. */
 export interface TransitionItem { event: NotifiedTransition, alarm: AlarmJson }
+
+/**
+ * Queues the notifications of alarm changes in the transaction that made them, so a crash can lose
+ * neither the change's notifications nor leave notifications of a change that never committed.
+ * Changes that notify nobody (shelving, or anything while an alarm is shelved) are skipped.
+ */
+export async function queueNotifications(tx: SqlClient, changes: { alarm: AlarmRecord, transition: string }[], now = Date.now()): Promise<number> {
+  const items: TransitionItem[] = []
+  for (const { alarm, transition } of changes) {
+    // Shelved alarms stay quiet until the shelving ends (SPEC §6 alarms lifecycle).
+    if (isNotified(transition) && !(alarm.shelvedUntil && alarm.shelvedUntil > now)) items.push({ event: transition, alarm: toAlarmJson(alarm) })
+  }
+  return items.length ? enqueueTransitions(tx, items) : 0
+}
 
 /** Queues the notifications of transitions for every matching endpoint and user; returns how many were queued. */
 export async function enqueueTransitions(sql: SqlClient, items: TransitionItem[]): Promise<number> {
