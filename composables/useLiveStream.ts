@@ -40,6 +40,8 @@ export interface LiveStreamOptions {
   getToken: () => Promise<string>
   /** What to follow; none: every plant the user can see. */
   filters?: LiveFilter[]
+  /** Only these event types (`?types=`), e.g. `['alarm']`; none: every type. */
+  types?: string[]
   /** Defaults to /ws on the page's own origin. */
   url?: string
   /** Every message, for callers that want more than the latest values (alarms, charts). */
@@ -88,7 +90,7 @@ export function useLiveStream(o: LiveStreamOptions) {
       return scheduleReconnect()
     }
     if (stopped) return
-    const ws = (o.createSocket ?? (url => new WebSocket(url)))(streamUrl(o.url, token, filters[0]))
+    const ws = (o.createSocket ?? (url => new WebSocket(url)))(streamUrl(o.url, token, filters[0], o.types))
     socket = ws
     const openedAt = Date.now()
     ws.onopen = () => {
@@ -187,11 +189,12 @@ function mergeTelemetry(plcs: Record<string, LivePlc>, m: LiveMessage): void {
   plc.ts = Math.max(plc.ts, e.ts)
 }
 
-function streamUrl(base: string | undefined, token: string, first: LiveFilter | undefined): string {
+function streamUrl(base: string | undefined, token: string, first: LiveFilter | undefined, types: string[] | undefined): string {
   const url = new URL(base ?? '/ws', globalThis.location?.href)
   if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   url.searchParams.set('token', token)
   for (const [k, v] of Object.entries(first ?? {})) if (v) url.searchParams.set(k, v)
+  if (types?.length) url.searchParams.set('types', types.join(','))
   return url.toString()
 }
 

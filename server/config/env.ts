@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { DestinationPolicy } from '../notifications/destination'
 import type { RetentionPolicy } from '../retention/prune'
 
 /** Persistence modes of SPEC §5: what is kept of a value besides the live state. */
@@ -73,6 +74,8 @@ const EnvSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NOTIFY_POLL_MS: z.coerce.number().int().positive().default(5000),
   NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform(v => v.split(',').map(h => h.trim().toLowerCase()).filter(Boolean)),
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
   ESCALATION_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
   COLD_STORAGE: z.enum(['none', 'dir', 's3']).default('none'),
   COLD_STORAGE_DIR: optionalText,
@@ -199,6 +202,8 @@ export interface NotificationConfig {
   concurrency: number
   /** How often each instance sweeps unacknowledged alarms for escalation. */
   escalationSweepMs: number
+  /** Where webhooks may go (SSRF guard). */
+  destination: DestinationPolicy
 }
 
 /** Exponential backoff: attempt n waits min(maxMs, baseMs × 2^(n-1)), less up to `jitter` of it at random. */
@@ -268,7 +273,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       timeoutMs: e.NOTIFY_TIMEOUT_MS,
       pollMs: e.NOTIFY_POLL_MS,
       concurrency: e.NOTIFY_CONCURRENCY,
-      escalationSweepMs: e.ESCALATION_SWEEP_MS
+      escalationSweepMs: e.ESCALATION_SWEEP_MS,
+      destination: { allowedHosts: e.WEBHOOK_ALLOWED_HOSTS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE }
     },
     cold: coldConfig(e),
     logLevel: e.LOG_LEVEL

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net'
+import { fetch, type Dispatcher } from 'undici'
+import { hostOf, refusal, type DestinationPolicy } from './destination'
 import { signatureHeaders } from './signature'
 
 export interface AttemptResult {
@@ -5,6 +8,8 @@ export interface AttemptResult {
   statusCode: number | null
   error: string | null
   durationMs: number
+  /** The policy refused the destination: retrying cannot help. */
+  refused?: boolean
 }
 
 export interface WebhookRequest {
@@ -20,10 +25,15 @@ export interface WebhookRequest {
  * POSTs one signed webhook. Redirects are not followed (a 3xx is the receiver's answer, reported as
  * it is), and the response body is discarded unread: only the status matters.
  */
-export async function sendWebhook(req: WebhookRequest, now = Date.now): Promise<AttemptResult> {
+export async function sendWebhook(req: WebhookRequest, destination: { policy: DestinationPolicy, agent: Dispatcher }, now = Date.now): Promise<AttemptResult> {
   const started = now()
+  // The agent checks every address it connects to; an address in the URL itself is never looked up.
+  const host = hostOf(req.url)
+  const refused = isIP(host) ? refusal(destination.policy, host, host) : null
+  if (refused) return { statusCode: null, error: `destination refused: ${refused}`, durationMs: 0, refused: true }
   try {
     const res = await fetch(req.url, {
+      dispatcher: destination.agent,
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(req.timeoutMs),
@@ -40,6 +50,8 @@ export async function sendWebhook(req: WebhookRequest, now = Date.now): Promise<
     const ok = res.status >= 200 && res.status < 300
     return { statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: now() - started }
   } catch (err) {
+    const cause = (err as Error & { cause?: Error }).cause
+    if (cause?.name === 'DestinationRefused') return { statusCode: null, error: `destination refused: ${cause.message}`, durationMs: now() - started, refused: true }
     return { statusCode: null, error: describeError(err, req.timeoutMs), durationMs: now() - started }
   }
 }

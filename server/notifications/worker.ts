@@ -5,6 +5,8 @@ import { retryDelayMs, shouldRetry } from './backoff'
 import type { NotificationBody } from './body'
 import { claimDue, nextDueInMs, recordAttempt, type ClaimedDelivery, type Outcome } from './deliveries'
 import { userMessageText, type UserNotifier } from './notifier'
+import type { Agent } from 'undici'
+import { guardedAgent, type DestinationPolicy } from './destination'
 import { sendWebhook, type AttemptResult } from './webhook'
 
 export interface DeliveryWorkerOptions {
@@ -31,7 +33,12 @@ export class DeliveryWorker {
   private again = false
   private stopped = false
 
-  constructor(private o: DeliveryWorkerOptions) {}
+  /** Webhooks go out through an agent that refuses destinations the policy forbids. */
+  private destination: { policy: DestinationPolicy, agent: Agent }
+
+  constructor(private o: DeliveryWorkerOptions) {
+    this.destination = { policy: o.config.destination, agent: guardedAgent(o.config.destination) }
+  }
 
   /** Runs a pass now, or right after the one under way. */
   kick(): void {
@@ -59,6 +66,7 @@ export class DeliveryWorker {
     this.stopped = true
     clearTimeout(this.timer)
     await Promise.race([this.running, new Promise(resolve => setTimeout(resolve, this.o.config.timeoutMs + 1000))])
+    await this.destination.agent.destroy()
   }
 
   private async schedule(): Promise<void> {
@@ -99,12 +107,12 @@ export class DeliveryWorker {
     if (d.endpointId && !d.endpointEnabled) return { result: skipped('endpoint disabled'), outcome: { status: 'cancelled' } }
     const result = d.endpointId ? await this.sendToEndpoint(d) : await this.sendToUser(d)
     if (result.error === null) return { result, outcome: { status: 'delivered' } }
-    const retry = shouldRetry(result.statusCode, d.attempts, this.o.config.retry)
+    const retry = !result.refused && shouldRetry(result.statusCode, d.attempts, this.o.config.retry)
     return { result, outcome: retry ? { status: 'pending', retryInMs: retryDelayMs(d.attempts, this.o.config.retry) } : { status: 'failed' } }
   }
 
   private sendToEndpoint(d: ClaimedDelivery): Promise<AttemptResult> {
-    return sendWebhook({ url: d.url!, secret: d.secret!, body: d.body, deliveryId: d.id, event: `alarm.${d.event}`, timeoutMs: this.o.config.timeoutMs })
+    return sendWebhook({ url: d.url!, secret: d.secret!, body: d.body, deliveryId: d.id, event: `alarm.${d.event}`, timeoutMs: this.o.config.timeoutMs }, this.destination)
   }
 
   private async sendToUser(d: ClaimedDelivery): Promise<AttemptResult> {

@@ -63,7 +63,8 @@ export class LiveClient {
   seenDispatch = 0
   closed = false
 
-  constructor(readonly connection: LiveConnection, public ctx: AuthContext) {}
+  /** @param types the event types it asked for (`?types=`); null: every type. */
+  constructor(readonly connection: LiveConnection, public ctx: AuthContext, readonly types: ReadonlySet<string> | null = null) {}
 
   wants(plant: PlantIds, plcId: string | undefined): boolean {
     for (const s of this.subscriptions.values()) if (covers(s, plant, plcId)) return true
@@ -112,8 +113,8 @@ export class LiveHub {
     }
   }
 
-  connect(connection: LiveConnection, ctx: AuthContext): LiveClient {
-    const client = new LiveClient(connection, ctx)
+  connect(connection: LiveConnection, ctx: AuthContext, types: ReadonlySet<string> | null = null): LiveClient {
+    const client = new LiveClient(connection, ctx, types)
     this.clients.add(client)
     return client
   }
@@ -206,6 +207,7 @@ export class LiveHub {
       for (const client of candidates) {
         if (client.seenDispatch === stamp) continue
         client.seenDispatch = stamp
+        if (client.types && !client.types.has(event.type)) continue
         // Access is checked on every event, so a narrowed identity (reauthorize) applies at once.
         if (!client.wants(plant, event.plcId) || !can(client.ctx, permission, plant)) continue
         text ??= JSON.stringify(event)

@@ -23,6 +23,16 @@ const plcNeedsSiteError = { message: 'plcId needs site', path: ['plcId'] }
 /** `?tenant=&site=&plcId=` at connect; the same fields in subscribe and unsubscribe messages. */
 export const SiteFilterSchema = filterFields.refine(plcNeedsSite, plcNeedsSiteError)
 
+/**
+ * `?types=alarm,gateway_status` at connect: only events of these types reach the connection (the
+ * replies always do). Without it, every type. A client that follows alarms only — the alarm badge
+ * of every page — would otherwise receive every value of every plant it can see.
+ */
+export const EventTypesSchema = z.object({
+  types: z.string().max(512).regex(/^[a-z_]+(,[a-z_]+)*$/, 'a comma list of event types such as alarm,gateway_status').optional()
+    .transform(v => v ? new Set(v.split(',')) as ReadonlySet<string> : null)
+})
+
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   filterFields.extend({ type: z.literal('subscribe') }).refine(plcNeedsSite, plcNeedsSiteError),
   filterFields.extend({ type: z.literal('unsubscribe') }).refine(plcNeedsSite, plcNeedsSiteError),

@@ -25,7 +25,8 @@ export interface Realtime {
   heartbeat: Heartbeat<WsMember>
   authenticate(token: string | undefined): Promise<AuthContext>
   /** A session for an authenticated connection; `close` it when the connection closes. */
-  open(connection: LiveConnection, ctx: AuthContext, token: string): LiveSession
+  /** @param types the event types the client asked for (`?types=`); null: every type. */
+  open(connection: LiveConnection, ctx: AuthContext, token: string, types?: ReadonlySet<string> | null): LiveSession
   close(session: LiveSession): void
 }
 
@@ -71,8 +72,8 @@ function createRealtime(platform: Platform): Realtime {
 
   return {
     platform, hub, heartbeat, authenticate,
-    open(connection, ctx, token) {
-      const session = new LiveSession(deps, hub.connect(connection, ctx), token)
+    open(connection, ctx, token, types) {
+      const session = new LiveSession(deps, hub.connect(connection, ctx, types ?? null), token)
       sessions.add(session)
       return session
     },

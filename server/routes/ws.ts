@@ -1,7 +1,8 @@
+import type { z } from 'zod'
 import type { H3Error } from 'h3'
 import { bearerToken } from '../auth/authenticate'
 import type { AuthContext } from '../auth/types'
-import { invalidMessage, SiteFilterSchema } from '../realtime/protocol'
+import { EventTypesSchema, invalidMessage, SiteFilterSchema } from '../realtime/protocol'
 import { useRealtime, type Realtime } from '../realtime/realtime'
 import type { LiveSession } from '../realtime/session'
 import type { SiteFilter } from '../realtime/subscription'
@@ -23,6 +24,7 @@ interface Upgraded {
   ctx: AuthContext
   token: string
   filter: SiteFilter
+  types: ReadonlySet<string> | null
   opened?: { session: LiveSession, member: WsMember }
 }
 
@@ -30,17 +32,17 @@ export default defineWebSocketHandler({
   async upgrade(request) {
     try {
       const url = new URL(request.url)
-      const filter = SiteFilterSchema.safeParse(Object.fromEntries(url.searchParams))
-      if (!filter.success) {
-        const { message, field } = invalidMessage(filter.error)
-        return refusal(createError({ statusCode: 422, statusMessage: 'Invalid query', message: `Invalid query: ${message}`, data: { code: 'INVALID_QUERY', field } }))
-      }
+      const query = Object.fromEntries(url.searchParams)
+      const filter = SiteFilterSchema.safeParse(query)
+      const types = EventTypesSchema.safeParse(query)
+      if (!filter.success) return invalidQuery(filter.error)
+      if (!types.success) return invalidQuery(types.error)
       // No token at all is '' (refused as missing, with 401).
       const token = bearerToken(request.headers.get('authorization')) ?? url.searchParams.get('token') ?? ''
       const realtime = await useRealtime()
       const ctx = await realtime.authenticate(token)
       // crossws gives every upgrade a context object; it becomes peer.context.
-      Object.assign(request.context!, { realtime, ctx, token, filter: filter.data } satisfies Upgraded)
+      Object.assign(request.context!, { realtime, ctx, token, filter: filter.data, types: types.data.types } satisfies Upgraded)
     } catch (err) {
       return refusal(err)
     }
@@ -49,7 +51,7 @@ export default defineWebSocketHandler({
   open(peer) {
     const live = peer.context as unknown as Upgraded
     const member = wsConnection(peer, m => live.realtime.heartbeat.alive(m))
-    const session = live.realtime.open(member, live.ctx, live.token)
+    const session = live.realtime.open(member, live.ctx, live.token, live.types)
     session.subscribe(live.filter, 'connect')
     live.realtime.heartbeat.add(member)
     live.opened = { session, member }
@@ -70,6 +72,11 @@ export default defineWebSocketHandler({
     live.opened = undefined
   }
 })
+
+function invalidQuery(error: z.ZodError): Response {
+  const { message, field } = invalidMessage(error)
+  return refusal(createError({ statusCode: 422, statusMessage: 'Invalid query', message: `Invalid query: ${message}`, data: { code: 'INVALID_QUERY', field } }))
+}
 
 /** An HTTP answer instead of the upgrade, with the body the REST API gives for the same error. */
 function refusal(err: unknown): Response {

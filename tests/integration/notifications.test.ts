@@ -29,7 +29,9 @@ const M = (n: number) => `nt-m${n}-${run}`
 const MQTT_CLIENT_ID = uniqueId('notify-api')
 const ENV = {
   MQTT_CLIENT_ID, NOTIFY_RETRY_BASE_MS: '300', NOTIFY_RETRY_JITTER: '0.2', NOTIFY_MAX_ATTEMPTS: '3',
-  NOTIFY_TIMEOUT_MS: '1500', NOTIFY_POLL_MS: '250', ESCALATION_SWEEP_MS: '200'
+  NOTIFY_TIMEOUT_MS: '1500', NOTIFY_POLL_MS: '250', ESCALATION_SWEEP_MS: '200',
+  // The receiver listens on loopback, which the default destination policy refuses.
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1'
 }
 const rx = new WebhookReceiver()
 let api: AdminApi
@@ -201,7 +203,11 @@ describe('retries', () => {
     }, 10_000, 'the 410 delivery failed')
     expect(failed).toMatchObject({ attempts: 1, lastStatusCode: 410, lastError: 'HTTP 410', nextAttemptAt: null })
     expect(failed.log).toEqual([expect.objectContaining({ attempt: 1, statusCode: 410, nextRetryAt: null })])
-    const [ok] = await deliveries(`endpoint=${busy.id}`)
+    // The receiver has the second request before the server records its answer.
+    const [ok] = await waitFor(async () => {
+      const items = await deliveries(`endpoint=${busy.id}&status=delivered`)
+      return items.length === 1 ? items : undefined
+    }, 10_000, 'the 429 delivery delivered on its retry')
     expect(ok).toMatchObject({ status: 'delivered', attempts: 2 })
     expect(ok.log.map((a: Loose) => a.statusCode)).toEqual([429, 200])
     expect(rx.of('/gone', alarm.id)).toHaveLength(1)
@@ -281,6 +287,9 @@ describe('access and validation', () => {
     const cases: [string, string, object, string][] = [
       ['POST', '/api/notification-endpoints', { url }, 'name'],
       ['POST', '/api/notification-endpoints', { name: 'x', url: 'ftp://example.com/hook' }, 'url'],
+      // Not in WEBHOOK_ALLOWED_HOSTS (the cloud metadata service, a private address).
+      ['POST', '/api/notification-endpoints', { name: 'x', url: 'http://169.254.169.254/latest/meta-data' }, 'url'],
+      ['PATCH', `/api/notification-endpoints/${randomUUID()}`, { url: 'http://10.1.2.3/hook' }, 'url'],
       ['POST', '/api/notification-endpoints', { name: 'x', url, secret: 'short' }, 'secret'],
       ['POST', '/api/notification-endpoints', { name: 'x', url, severities: ['urgent'] }, 'severities.0'],
       ['POST', '/api/notification-endpoints', { name: 'x', url, severities: [] }, 'severities'],
@@ -329,7 +338,7 @@ describe('restart', () => {
 
 describe('on the embedded defaults (PGlite, in-process broker)', () => {
   it('an alarm raised over MQTT is delivered, signed, and logged', async () => {
-    const t = await startTestPlatform('embedded', { NOTIFY_POLL_MS: '200' })
+    const t = await startTestPlatform('embedded', { NOTIFY_POLL_MS: '200', WEBHOOK_ALLOW_PRIVATE: '1' })
     try {
       const { tenantId } = await createPlant(t.platform, 'emb', 'ba', 'p1')
       const who = { uid: 'test', email: 'test@local' }
@@ -357,7 +366,7 @@ describe('two instances on one database', () => {
   it('each queued delivery is sent by one of them only', async () => {
     const dbInfo = await createTestDatabase()
     const [a, b] = [await openDatabase({ kind: 'postgres', url: dbInfo.url }), await openDatabase({ kind: 'postgres', url: dbInfo.url })]
-    const config = { retry: { baseMs: 100, maxMs: 1000, jitter: 0, maxAttempts: 3 }, timeoutMs: 2000, pollMs: 50, concurrency: 4, escalationSweepMs: 1000 }
+    const config = { retry: { baseMs: 100, maxMs: 1000, jitter: 0, maxAttempts: 3 }, timeoutMs: 2000, pollMs: 50, concurrency: 4, escalationSweepMs: 1000, destination: { allowedHosts: [], allowPrivate: true } }
     const logger = pino({ level: 'silent' })
     const workers = [a, b].map(db => new DeliveryWorker({ sql: db.sql, logger, config, notifier: new OutboxNotifier(db.sql) }))
     try {

@@ -210,6 +210,20 @@ describe('WebSocket /ws', () => {
     expect(valuesOf(narrow)).toEqual([{ n: 3 }, { n: 4 }, { n: 6 }])
   })
 
+  it('sends only the event types asked for with types=, and refuses a malformed list', async () => {
+    const statusOnly = await connect(servers[0]!, users.viewerA, { site: SITE, types: 'gateway_status' })
+    const everything = await connect(servers[0]!, users.viewerA, { site: SITE })
+    await publishBatch(A, SITE, 'plc-01', { n: 1 })
+    await publish(mqtt, `ops/${A}/ba/${SITE}/gateway/gw-types/status`, { schemaVersion: 1, timestamp: Date.now(), state: 'online', gateway: { thingName: 'gw-types', version: '2.0.0', uptimeSec: 5 }, health: { internet: 'ok', mqtt: 'ok', plcLink: 'ok' } })
+    await everything.next(m => m.type === 'gateway_status' && m.gatewayId === 'gw-types', 'the status on the unfiltered connection')
+    await everything.next(m => m.type === 'telemetry', 'the telemetry on the unfiltered connection')
+    await statusOnly.next(m => m.type === 'gateway_status' && m.gatewayId === 'gw-types', 'the status')
+    await new Promise(r => setTimeout(r, 300))
+    expect(statusOnly.events.map(m => m.type)).toEqual(['gateway_status'])
+    expect(await refusedUpgrade(wsUrl(servers[0]!, { token: users.viewerA.token, types: 'alarm;drop' })))
+      .toMatchObject({ status: 422, body: { data: { code: 'INVALID_QUERY', field: 'types' } } })
+  })
+
   it('refuses the upgrade without a valid token (401), or for an account the platform does not know (403)', async () => {
     const url = wsUrl(servers[0]!, {})
     expect(await refusedUpgrade(url)).toMatchObject({ status: 401, body: { statusCode: 401, data: { code: 'AUTH_REQUIRED' } } })
