@@ -1,0 +1,44 @@
+/**
+ * One admin list of the API (`{items, nextCursor}` pages, keyset-ordered on the server): the first
+ * page, "load more", and local edits after a write, so a list of thousands never loads at once.
+ */
+export function useCursorList<T>(path: string, query: () => Record<string, string | number | undefined> = () => ({}), pageSize = 100) {
+  const api = useApi()
+  const items = ref<T[]>([]) as Ref<T[]>
+  const cursor = ref<string | null>(null)
+  const status = ref<'loading' | 'ready' | 'error'>('loading')
+  const error = ref<string | null>(null)
+  const loadingMore = ref(false)
+
+  const page = (after: string | null) => api<{ items: T[], nextCursor: string | null }>(path, {
+    query: { ...query(), limit: pageSize, ...(after ? { cursor: after } : {}) }
+  })
+
+  async function load() {
+    status.value = 'loading'
+    try {
+      const p = await page(null)
+      items.value = p.items
+      cursor.value = p.nextCursor
+      status.value = 'ready'
+    } catch (err) {
+      error.value = apiErrorMessage(err)
+      status.value = 'error'
+    }
+  }
+
+  /** The next page; a failure is the caller's to show (the list so far stays). */
+  async function loadMore() {
+    if (!cursor.value || loadingMore.value) return
+    loadingMore.value = true
+    try {
+      const p = await page(cursor.value)
+      items.value = [...items.value, ...p.items]
+      cursor.value = p.nextCursor
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
+  return { items, cursor, status, error, loadingMore, load, loadMore }
+}
