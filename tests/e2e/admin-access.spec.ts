@@ -251,6 +251,9 @@ for (const email of ['viewer@demo.local', 'operator@demo.local']) {
 test('a tenant admin has no tenants page: not in the navigation, sent away, refused by the API', async ({ page, request }) => {
   await signIn(page, 'admin@demo.local')
   await expect(nav(page).getByRole('link', { name: 'Users' })).toBeVisible()
+  // Seven sections at 1280 px: icons, and the bar keeps the user's controls on screen in one row.
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport({ ratio: 1 })
+  expect((await page.getByRole('banner').boundingBox())!.height).toBeLessThan(64)
   await expect(nav(page).getByRole('link', { name: 'Tenants' })).toHaveCount(0)
   await page.goto('/admin/tenants')
   await expect(page).toHaveURL(/\/$/)
