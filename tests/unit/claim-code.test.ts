@@ -8,7 +8,8 @@ const ORIGIN = 'https://telemetry.example.com'
 
 describe('claim codes in the browser', () => {
   it('are what the server\'s claim route parses back into the gateway and PLC', () => {
-    for (const [gatewayId, plcId] of [['granix-ba-gw-01', 'plc-03'], ['gw:1_a', 'line 2/press#3'], ['g', 'ñandú-%20']]) {
+    const machines: [string, string][] = [['granix-ba-gw-01', 'plc-03'], ['gw:1_a', 'line 2/press#3'], ['g', 'ñandú-%20']]
+    for (const [gatewayId, plcId] of machines) {
       const code = claimCodeOf({ gatewayId, plcId })!
       expect(ClaimCode.parse(code)).toEqual({ gatewayId, plcId })
     }
