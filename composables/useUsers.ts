@@ -17,10 +17,14 @@ export interface User {
 export interface UserCreate { tenant?: string, email: string, role: UserRole, plants: 'all' | string[], password?: string }
 export interface UserChange { role: UserRole, plants: 'all' | string[] }
 
-/** The users the caller manages, a server page at a time (by email), filtered by role; create, change, remove. */
-export function useUsers(filter: Ref<{ role: UserRole | null, tenant: string | null }>) {
+export interface UserFilter { q: string, role: UserRole | null, tenant: string | null }
+
+/** The users the caller manages, a server page at a time (by email), searched and filtered on the server; create, change, remove. */
+export function useUsers(filter: Ref<UserFilter>) {
   const api = useApi()
-  const list = useCursorList<User>('/api/users', () => ({ role: filter.value.role ?? undefined, tenant: filter.value.tenant ?? undefined }))
+  const list = useCursorList<User>('/api/users', () => ({
+    q: filter.value.q.trim() || undefined, role: filter.value.role ?? undefined, tenant: filter.value.tenant ?? undefined
+  }))
   watch(filter, list.load, { deep: true })
 
   /** Creates the user; the answer's link lets them set a password when none was given. Throws the server's error. */

@@ -99,7 +99,7 @@ test.describe.serial('users', () => {
     expect(signInAgain.status()).toBe(400)
   })
 
-  test('more users than a page: the list comes a server page at a time, and the role filter is the server\'s', async ({ page, request }) => {
+  test('more users than a page: the list comes a server page at a time; search and role filter are the server\'s', async ({ page, request }) => {
     test.setTimeout(120_000)
     const headers = await api(request, 'admin@demo.local')
     const bulk = Array.from({ length: 101 }, (_, i) => `e2e-bulk-${RUN}-${String(i).padStart(3, '0')}@demo.local`)
@@ -119,6 +119,12 @@ test.describe.serial('users', () => {
       await expect(shown).toHaveText(/^10[1-9] shown$/)
       await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0)
       await expect(rowOf(page, 'viewer@demo.local')).toHaveCount(1)
+      // The search is the server's too: 050 to 059.
+      await page.getByRole('searchbox', { name: 'Search by email' }).fill(`bulk-${RUN}-05`)
+      await expect(shown).toHaveText('10 shown')
+      await expect(page.getByRole('row').filter({ hasText: `e2e-bulk-${RUN}-05` })).toHaveCount(10)
+      await page.getByRole('searchbox', { name: 'Search by email' }).fill('')
+      await expect(shown).toHaveText('100 shown')
       // By role, on the server: managers are one, viewers more than a page again.
       await page.getByLabel('Role', { exact: true }).click()
       await page.getByRole('option', { name: 'Manager' }).click()
