@@ -234,6 +234,39 @@ test('the platform admin creates, renames and deletes a tenant', async ({ page, 
   expect(tenants.items.map(t => t.tenant)).not.toContain(tenant)
 })
 
+test('the platform admin invites a user into another tenant, with that tenant\'s plants', async ({ page, request }) => {
+  const email = `e2e-other-${RUN}@other.local`
+  await signIn(page, 'platform@demo.local')
+  await page.goto('/admin/users')
+  await page.getByRole('button', { name: 'New user' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Invite a user' })
+  await dialog.getByLabel('Email').fill(email)
+  await dialog.getByLabel('Password', { exact: true }).fill('e2e-password')
+  // No tenant: the server says a platform admin must name one.
+  await dialog.getByRole('button', { name: 'Invite' }).click()
+  await expect(dialog.getByTestId('user-tenant-error')).toHaveText(/required for a platform admin/)
+  await pick(page, dialog, 'Tenant', /\(other\)$/)
+  await dialog.getByLabel('Only these plants').check()
+  await dialog.getByText('Pick plants').click()
+  // Only the picked tenant's plants are offered.
+  await expect(page.getByRole('option', { name: /planta-1/ })).toHaveCount(0)
+  await page.getByRole('option', { name: /\(planta-norte\)$/ }).click()
+  await page.keyboard.press('Escape')
+  await dialog.getByRole('button', { name: 'Invite' }).click()
+  await expect(page.getByText(`${email} invited`)).toBeVisible()
+  // A password was given: no link to pass on.
+  await expect(page.getByRole('dialog', { name: 'Password link' })).toHaveCount(0)
+  const row = rowOf(page, email)
+  await expect(row).toContainText('other')
+  await expect(row).toContainText('planta-norte')
+  const headers = await api(request, 'admin@other.local')
+  const theirs = await (await request.get('/api/users', { headers, params: { q: email } })).json() as { items: { email: string, plants: string[] }[] }
+  expect(theirs.items).toEqual([expect.objectContaining({ email, plants: ['planta-norte'] })])
+  await row.getByRole('button', { name: `Remove user ${email}` }).click()
+  await page.getByRole('dialog', { name: 'Remove user' }).getByRole('button', { name: 'Remove' }).click()
+  await expect(row).toHaveCount(0)
+})
+
 for (const email of ['viewer@demo.local', 'operator@demo.local']) {
   test(`${email.split('@')[0]}: no users, plants or tenants in the navigation, sent away from their addresses, refused by the API`, async ({ page, request }) => {
     await signIn(page, email)
