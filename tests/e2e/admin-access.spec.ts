@@ -304,11 +304,12 @@ test('a pending machine\'s claim code shows as a QR; its link opens the claim fo
   const plc = `e2e-claim-plc-${RUN}`
   const code = `${gateway}/${plc}`
   const { brokerUrl } = await platform(request)
-  await publish(brokerUrl, `factory/granix/ba/planta-1/gateway/${gateway}/telemetry`, {
+  // On planta-2: a gateway of its own on planta-1 would be the first card of the operator's overview.
+  await publish(brokerUrl, `factory/granix/ba/planta-2/gateway/${gateway}/telemetry`, {
     schemaVersion: 1, timestamp: Date.now(), type: 'telemetry', gatewayId: gateway, plcId: plc, metricId: 'level', value: 1, quality: 'GOOD'
   })
   const headers = await api(request, 'admin@demo.local')
-  await expect.poll(async () => (await request.get(`/api/plcs/planta-1/${plc}`, { headers })).status()).toBe(200)
+  await expect.poll(async () => (await request.get(`/api/plcs/planta-2/${plc}`, { headers })).status()).toBe(200)
 
   await signIn(page, 'admin@demo.local')
   await nav(page).getByRole('link', { name: 'Pending machines' }).click()
@@ -323,18 +324,18 @@ test('a pending machine\'s claim code shows as a QR; its link opens the claim fo
   // Read back as a scanner would: from the pixels on screen.
   const png = PNG.sync.read(await qr.screenshot())
   const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)
-  expect(decoded?.data).toBe(new URL(`/admin/machines?claim=${encodeURIComponent(code)}&site=planta-1`, page.url()).toString())
+  expect(decoded?.data).toBe(new URL(`/admin/machines?claim=${encodeURIComponent(code)}&site=planta-2`, page.url()).toString())
   await page.keyboard.press('Escape')
 
   // The link (what a phone's camera opens) brings up the claim form with the code and plant filled in.
   await page.goto(decoded!.data)
   const claim = page.getByRole('dialog', { name: 'Claim a machine' })
   await expect(claim.getByLabel('Claim code')).toHaveValue(code)
-  await expect(claim.getByLabel('Plant')).toHaveText('Planta 1 (planta-1)')
+  await expect(claim.getByLabel('Plant')).toHaveText('Planta 2 (planta-2)')
   // A code the site does not know is refused under the field.
   await claim.getByLabel('Claim code').fill(`${gateway}/no-such-plc`)
   await claim.getByRole('button', { name: 'Claim' }).click()
-  await expect(claim.getByTestId('claim-code-error')).toHaveText('No machine of site "planta-1" has this claim code')
+  await expect(claim.getByTestId('claim-code-error')).toHaveText('No machine of site "planta-2" has this claim code')
   // Pasting the link takes its code too.
   await claim.getByLabel('Claim code').fill(decoded!.data)
   await expect(claim.getByLabel('Claim code')).toHaveValue(code)
@@ -342,7 +343,7 @@ test('a pending machine\'s claim code shows as a QR; its link opens the claim fo
   await claim.getByRole('button', { name: 'Claim' }).click()
   await expect(page.getByText(`${plc} claimed`)).toBeVisible()
   await expect(row).toHaveCount(0)
-  const machine = await (await request.get(`/api/plcs/planta-1/${plc}`, { headers })).json() as { status: string, name: string }
+  const machine = await (await request.get(`/api/plcs/planta-2/${plc}`, { headers })).json() as { status: string, name: string }
   expect(machine).toMatchObject({ status: 'active', name: 'Claimed by QR' })
 })
 
