@@ -14,14 +14,20 @@ export function useCursorList<T>(path: string, query: () => Record<string, strin
     query: { ...query(), limit: pageSize, ...(after ? { cursor: after } : {}) }
   })
 
+  // A filter changed while a page was on its way: only the newest request's answer is shown.
+  let latest = 0
+
   async function load() {
+    const mine = ++latest
     status.value = 'loading'
     try {
       const p = await page(null)
+      if (mine !== latest) return
       items.value = p.items
       cursor.value = p.nextCursor
       status.value = 'ready'
     } catch (err) {
+      if (mine !== latest) return
       error.value = apiErrorMessage(err)
       status.value = 'error'
     }
@@ -31,8 +37,10 @@ export function useCursorList<T>(path: string, query: () => Record<string, strin
   async function loadMore() {
     if (!cursor.value || loadingMore.value) return
     loadingMore.value = true
+    const mine = latest
     try {
       const p = await page(cursor.value)
+      if (mine !== latest) return
       items.value = [...items.value, ...p.items]
       cursor.value = p.nextCursor
     } finally {
