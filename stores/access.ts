@@ -44,7 +44,13 @@ export const useAccessStore = defineStore('access', () => {
     loading = undefined
   }
 
+  /** Loads the access again (sites were added or removed), keeping the current one meanwhile. */
+  function refresh(): Promise<void> {
+    loading = undefined
+    return load()
+  }
+
   const can = (permission: string) => access.value?.permissions.includes(permission) ?? false
 
-  return { access, error, load, reset, can }
+  return { access, error, load, refresh, reset, can }
 })

@@ -15,7 +15,11 @@ const adminSeesAll = (u: { role?: string, plants?: unknown }) => u.role !== 'adm
 const ADMIN_PLANTS = { path: ['plants'], message: 'an admin sees every plant; give "all" or another role' }
 
 export const UserParams = z.object({ id: z.uuid() })
-export const UserListQuery = pageQuery(z.tuple([textKey])).extend({ ...TenantQuery.shape, role: role.optional() })
+export const UserListQuery = pageQuery(z.tuple([textKey])).extend({
+  ...TenantQuery.shape,
+  role: role.optional(),
+  q: z.string().trim().toLowerCase().min(1).max(254).optional().describe('Only users whose email contains this (case-insensitive)')
+})
 export const UserCreateBody = TenantQuery.extend({
   email,
   role,

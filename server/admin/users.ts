@@ -34,11 +34,13 @@ function conditions(scope: UserScope, p: (value: unknown) => string): string[] {
 
 const toJson = ({ tenantId: _tenantId, firebaseUid: _uid, ...u }: UserRow): UserJson => ({ ...u, plants: u.plants ?? 'all' })
 
-/** The users the caller manages, by email. */
-export async function listUsers(sql: SqlClient, scope: UserScope, filter: { role?: Role }, page: PageRequest): Promise<Page<UserJson>> {
+/** The users the caller manages, by email; `q` keeps those whose email contains it. */
+export async function listUsers(sql: SqlClient, scope: UserScope, filter: { role?: Role, q?: string }, page: PageRequest): Promise<Page<UserJson>> {
   const { p, values } = sqlParams()
   const where = conditions(scope, p)
   if (filter.role) where.push(`u.role = ${p(filter.role)}`)
+  // Case-insensitive substring; strpos takes `%` and `_` literally, as typed (LIKE would not).
+  if (filter.q) where.push(`strpos(lower(u.email), ${p(filter.q)}) > 0`)
   where.push(...afterKey(['u.email'], page.after, p))
   const rows = await sql.query<UserRow>(`${SELECT} ${whereAll(where)} order by u.email limit ${p(page.limit + 1)}`, values)
   return toPage(rows, page.limit, r => [r.email], toJson)

@@ -229,6 +229,22 @@ describe('users', () => {
     expect(other.items.map((u: { email: string }) => u.email)).toEqual(['admin@other.local'])
   })
 
+  it('searches emails: a case-insensitive substring, `_` taken literally, in the tenant only, page by page', async () => {
+    const mine = [email('find_me'), email('findxme')]
+    const ids: string[] = []
+    for (const e of mine) ids.push((await api.expectStatus(201, 'admin', 'POST', '/api/users', { email: e, role: 'viewer', password: PASSWORD })).user.id)
+    const theirs = await api.expectStatus(201, 'platform', 'POST', '/api/users', { tenant: 'other', email: `find_me-other-${run}@test.local`, role: 'viewer', password: PASSWORD })
+    const search = async (who: Caller, q: string) => (await walkPages<{ email: string }>(api, who, `/api/users?limit=1&q=${encodeURIComponent(q)}`)).flat().map(u => u.email)
+    expect(await search('admin', `FIND_ME-${run}`)).toEqual([email('find_me')])
+    expect(await search('admin', `-${run}@test.local`)).toEqual(mine)
+    expect(await search('admin', `me-${run}@`)).toEqual(mine)
+    expect(await search('admin', 'no-such-email-anywhere')).toEqual([])
+    expect(await search('platform', `find_me-`)).toEqual(expect.arrayContaining([email('find_me'), `find_me-other-${run}@test.local`]))
+    await expectFields('admin', [['GET', '/api/users?q=', undefined, 'q'], ['GET', `/api/users?q=${'x'.repeat(255)}`, undefined, 'q']])
+    for (const id of ids) await api.expectStatus(204, 'admin', 'DELETE', `/api/users/${id}`)
+    await api.expectStatus(204, 'platform', 'DELETE', `/api/users/${theirs.user.id}`)
+  })
+
   it('keeps every tenant\'s last admin, and lets a platform admin invite into any tenant', async () => {
     const [admin] = await api.sql`select id from users where email = 'admin@demo.local'`
     expect((await api.expectStatus<ErrorBody>(409, 'admin', 'PATCH', `/api/users/${admin!.id}`, { role: 'manager' })).data.code).toBe('LAST_ADMIN')
