@@ -1,0 +1,224 @@
+import mqtt from 'mqtt'
+import type { Page } from '@playwright/test'
+import { expect, idToken, platform, publish, screenshot, signIn, test } from './support'
+
+// The admin's operations pages: gateways with their status timeline, dead letters (inspect,
+// replay), persistence rules. Names carry this run's suffix: the database lives for one run only,
+// but the tests must not match what another test published.
+const run = Date.now().toString(36)
+// The simulator's second gateway speaks seed 000 (shape A), whose events name it: its PLCs are linked to it.
+const SIM_GATEWAY = 'granix-ba-gw-02'
+const E2E_GATEWAY = `e2e-ops-gw-${run}`
+const LATE_SITE = `e2e-late-${run}`
+const METRIC = `e2e_persist_${run}`
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' })
+const health = { internet: 'ok', mqtt: 'ok', plcLink: 'ok', buffer: { mode: 'disk', queuedMessages: 3 } }
+
+/** Publishes bytes as they are (support's `publish` sends JSON), at QoS 1, to the embedded broker. */
+async function publishRaw(brokerUrl: string, topic: string, payload: string): Promise<void> {
+  const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: `e2e-raw-${run}-${Math.random().toString(16).slice(2)}` })
+  try {
+    await client.publishAsync(topic, payload, { qos: 1 })
+  } finally {
+    await client.endAsync()
+  }
+}
+
+test('an admin sees the simulator\'s gateway online with its health and opens its status timeline', async ({ page }, testInfo) => {
+  await signIn(page, 'admin@demo.local')
+  await nav(page).getByRole('link', { name: 'Gateways' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Gateways' })).toBeVisible()
+  await expect(page.getByTestId('live')).toHaveText('Live')
+  const row = page.getByRole('row').filter({ hasText: SIM_GATEWAY })
+  // The simulator restarts a gateway now and then (Last Will, then back): allow for one.
+  await expect(row.getByTestId('gateway-row-status')).toHaveText('Online', { timeout: 15_000 })
+  await expect(row).toContainText('planta-1')
+  await expect(row.getByTestId('health-internet')).toHaveText('Internet: ok')
+  await expect(row.getByTestId('health-mqtt')).toHaveText('MQTT: ok')
+  await expect(row).toContainText('disk · 0 queued')
+  await expect(row).toContainText('1.0.0')
+  await expect(row).toContainText(/\d+ h \d+ min/)
+  await screenshot(page, testInfo, 'gateways')
+  await row.getByRole('button', { name: `Status timeline of ${SIM_GATEWAY}` }).click()
+  const drawer = page.getByRole('dialog', { name: 'Status timeline' })
+  await expect(drawer).toBeVisible()
+  await expect(drawer.getByTestId('detail-status')).toHaveText('Online')
+  await expect(drawer.getByTestId('gateway-timeline-chart').locator('canvas')).toBeVisible()
+  // It came online after the server started: the newest period is online, until now.
+  await expect(drawer.getByTestId('gateway-segments').locator('tbody tr').first().locator('td').first()).toHaveText('Online')
+  await expect(drawer.getByTestId('gateway-transitions').locator('li').first()).toContainText('Online')
+  await expect(drawer.getByTestId('online-share')).toContainText(/Online \d+(\.\d)? % of the range/)
+  await expect(drawer.getByTestId('gateway-plcs')).toContainText(/plc-0\d/)
+  await drawer.getByRole('button', { name: '1 h' }).click()
+  await expect(drawer.getByRole('button', { name: '1 h' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(drawer.getByTestId('gateway-segments').locator('tbody tr').first().locator('td').first()).toHaveText('Online')
+  await screenshot(page, testInfo, 'gateway-timeline')
+})
+
+test('a gateway that stops shows offline on the gateways page and in its timeline, live', async ({ page, request }) => {
+  const { brokerUrl } = await platform(request)
+  const topic = `ops/granix/ba/planta-1/gateway/${E2E_GATEWAY}/status`
+  await publish(brokerUrl, topic, { schemaVersion: 1, timestamp: Date.now(), state: 'online', gateway: { thingName: E2E_GATEWAY, version: '9.9.9', uptimeSec: 60 }, health })
+  await signIn(page, 'admin@demo.local')
+  await page.goto('/admin/gateways')
+  const row = page.getByRole('row').filter({ hasText: E2E_GATEWAY })
+  await expect(row.getByTestId('gateway-row-status')).toHaveText('Online')
+  // The ingest registered it on its own: pending until an admin approves it.
+  await expect(row).toContainText('Pending')
+  await expect(row).toContainText('disk · 3 queued')
+  await row.click()
+  const drawer = page.getByRole('dialog', { name: 'Status timeline' })
+  await expect(drawer.getByTestId('detail-status')).toHaveText('Online')
+  await expect(page.getByTestId('live')).toHaveText('Live')
+  await publish(brokerUrl, topic, { schemaVersion: 1, timestamp: Date.now(), state: 'offline', reason: 'unexpected_disconnect' })
+  await expect(row.getByTestId('gateway-row-status')).toHaveText('Offline', { timeout: 3_000 })
+  await expect(drawer.getByTestId('detail-status')).toHaveText('Offline')
+  const newest = drawer.getByTestId('gateway-segments').locator('tbody tr').first()
+  await expect(newest.locator('td').first()).toHaveText('Offline')
+  await expect(newest.locator('td').last()).toHaveText('unexpected_disconnect')
+  await expect(drawer.getByTestId('gateway-transitions').locator('li')).toHaveCount(2)
+  await expect(drawer.getByTestId('gateway-transitions').locator('li').first()).toContainText('unexpected_disconnect')
+  // Filtered by status on the server: it is among the offline gateways, not the online ones.
+  await page.keyboard.press('Escape')
+  await page.getByRole('combobox', { name: 'Status' }).click()
+  await page.getByRole('option', { name: 'Offline' }).click()
+  await expect(row).toHaveCount(1)
+  await expect(page.getByTestId('gateway-row-status').filter({ hasText: 'Online' })).toHaveCount(0)
+})
+
+test('malformed messages show up in dead letters with their reason; inspected, then replayed once their plant exists', async ({ page, request }, testInfo) => {
+  const { brokerUrl } = await platform(request)
+  const badTopic = `factory/granix/ba/planta-1/gateway/e2e-dl-gw-${run}/telemetry`
+  const lateTopic = `factory/granix/ba/${LATE_SITE}/m1/telemetry`
+  await publishRaw(brokerUrl, badTopic, '{"type": "telemetry", oops')
+  await publish(brokerUrl, lateTopic, { schemaVersion: 1, timestamp: Date.now(), seq: 1, values: { e2e_late_speed: 12.5 } })
+  await signIn(page, 'admin@demo.local')
+  await nav(page).getByRole('link', { name: 'Dead letters' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Dead letters' })).toBeVisible()
+  const bad = page.getByRole('row').filter({ hasText: badTopic })
+  await expect(bad.getByTestId('dead-letter-reason')).toContainText('Not JSON')
+  await expect(bad).toContainText(`e2e-dl-gw-${run}`)
+
+  // Filtered by reason on the server.
+  await page.getByRole('combobox', { name: 'Reason' }).click()
+  await page.getByRole('option', { name: 'Unknown plant' }).click()
+  await expect(bad).toHaveCount(0)
+  const late = page.getByRole('row').filter({ hasText: lateTopic })
+  await expect(late).toHaveCount(1)
+  await expect(late.getByTestId('dead-letter-reason')).toContainText('Unknown plant')
+  await screenshot(page, testInfo, 'dead-letters')
+
+  // Inspect: the error and the payload as received.
+  await late.getByRole('button', { name: /^Inspect dead letter \d+$/ }).click()
+  const inspect = page.getByRole('dialog', { name: /^Dead letter \d+$/ })
+  await expect(inspect.getByTestId('dead-letter-detail')).toHaveText(`plant "${LATE_SITE}" (province "ba") does not exist in tenant "granix"`)
+  await expect(inspect.getByTestId('dead-letter-payload')).toContainText('"e2e_late_speed": 12.5')
+  await screenshot(page, testInfo, 'dead-letter-inspect')
+  // Replayed before the plant exists: still failing, with its reason.
+  await inspect.getByRole('button', { name: 'Replay this one' }).click()
+  const outcome = page.getByRole('dialog', { name: 'Replay outcome' })
+  await expect(outcome.getByTestId('replay-summary')).toHaveText('1 replayed: 0 stored, 1 still failing')
+  await expect(outcome.getByTestId('replay-outcomes')).toContainText('Still failing: Unknown plant')
+  await outcome.getByRole('button', { name: 'Done' }).click()
+
+  // The plant is created; replaying every dead letter of the filter stores it (and its failed copy).
+  const headers = { authorization: `Bearer ${await idToken(request, 'admin@demo.local')}` }
+  expect((await request.post('/api/plants', { headers, data: { province: 'ba', slug: LATE_SITE, name: 'Late plant' } })).status()).toBe(201)
+  await expect(late).toHaveCount(2)
+  await page.getByRole('button', { name: 'Replay all matching' }).click()
+  await page.getByRole('dialog', { name: 'Replay all matching dead letters' }).getByRole('button', { name: 'Replay' }).click()
+  await expect(outcome.getByTestId('replay-progress')).toHaveText(/Replaying: (\d+) of \1/)
+  await expect(outcome.getByTestId('replay-outcomes')).toContainText('Stored')
+  await expect(outcome.getByTestId('replay-outcomes').getByText('Stored')).toHaveCount(2)
+  await screenshot(page, testInfo, 'dead-letter-replay')
+  await outcome.getByRole('button', { name: 'Done' }).click()
+  await expect(late.first()).toContainText('1×')
+  // Idempotency: the value is stored once although two copies were replayed.
+  const stored = await (await request.get(`/api/telemetry/${LATE_SITE}/m1?metric=e2e_late_speed&from=0`, { headers })).json() as { metric: string, value: number }[] | { items: { value: number }[] }
+  const points = Array.isArray(stored) ? stored : stored.items
+  expect(points.map(p => p.value)).toEqual([12.5])
+
+  // A selection: the malformed one fails again, as a new dead letter with the same reason.
+  await page.getByRole('combobox', { name: 'Reason' }).click()
+  await page.getByRole('option', { name: 'Not JSON' }).click()
+  await expect(bad).toHaveCount(1)
+  await bad.getByRole('checkbox').check()
+  await page.getByRole('button', { name: 'Replay selected (1)' }).click()
+  await expect(outcome.getByTestId('replay-outcomes')).toContainText('Still failing: Not JSON')
+  await outcome.getByRole('button', { name: 'Done' }).click()
+  await expect(bad).toHaveCount(2)
+})
+
+test('an admin creates a persistence rule, sees the server\'s error on the field, edits and deletes it', async ({ page, request }, testInfo) => {
+  await signIn(page, 'admin@demo.local')
+  await nav(page).getByRole('link', { name: 'Persistence rules' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Persistence rules' })).toBeVisible()
+  await page.getByRole('button', { name: 'New rule' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New persistence rule' })
+  await dialog.getByLabel('Plant').click()
+  await page.getByRole('option', { name: 'Planta 1' }).click()
+  await dialog.getByLabel('PLC').click()
+  await page.getByRole('option', { name: /^(machine-1-1|.*\(machine-1-1\))$/ }).click()
+  // A metric name longer than the server takes: its 422 names the field.
+  await dialog.getByLabel('Metric').fill('m'.repeat(200))
+  await dialog.getByLabel('Mode').click()
+  await page.getByRole('option', { name: 'Raw only' }).click()
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  await expect(dialog.getByTestId('pr-metric-error')).toContainText('128')
+  await screenshot(page, testInfo, 'persist-rule-form')
+  await dialog.getByLabel('Metric').fill(METRIC)
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  const scope = `planta-1 · machine-1-1 · ${METRIC}`
+  await expect(page.getByText(`Rule for ${scope} saved`)).toBeVisible()
+  await expect(dialog).toBeHidden()
+  const row = page.getByRole('row').filter({ hasText: METRIC })
+  await expect(row.getByTestId('persist-mode')).toHaveText('Raw only')
+  await screenshot(page, testInfo, 'persist-rules')
+
+  await row.getByRole('button', { name: `Edit rule for ${scope}` }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit persistence rule' })
+  await expect(edit.getByLabel('Plant')).toBeDisabled()
+  await edit.getByLabel('Mode').click()
+  await page.getByRole('option', { name: 'None (live only)' }).click()
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await expect(row.getByTestId('persist-mode')).toHaveText('None (live only)')
+  const headers = { authorization: `Bearer ${await idToken(request, 'admin@demo.local')}` }
+  const rules = await (await request.get('/api/persist-rules', { headers })).json() as { metric: string | null, mode: string }[]
+  expect(rules.find(r => r.metric === METRIC)?.mode).toBe('none')
+
+  await row.getByRole('button', { name: `Delete rule for ${scope}` }).click()
+  await page.getByRole('dialog', { name: 'Delete persistence rule' }).getByRole('button', { name: 'Delete' }).click()
+  await expect(page.getByText(`Rule for ${scope} deleted`)).toBeVisible()
+  await expect(row).toHaveCount(0)
+  const after = await (await request.get('/api/persist-rules', { headers })).json() as { metric: string | null }[]
+  expect(after.some(r => r.metric === METRIC)).toBe(false)
+})
+
+test('a manager reads persistence rules without changing them and gets no gateway or dead-letter pages', async ({ page }) => {
+  await signIn(page, 'manager@demo.local')
+  await expect(nav(page).getByRole('link', { name: 'Persistence rules' })).toBeVisible()
+  await expect(nav(page).getByRole('link', { name: 'Dead letters' })).toHaveCount(0)
+  await expect(nav(page).getByRole('link', { name: 'Gateways' })).toHaveCount(0)
+  await nav(page).getByRole('link', { name: 'Persistence rules' }).click()
+  await expect(page.getByText('You may read these rules but not change them.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'New rule' })).toHaveCount(0)
+  await page.goto('/admin/dead-letters')
+  await expect(page).toHaveURL(/\/$/)
+})
+
+for (const email of ['viewer@demo.local', 'operator@demo.local']) {
+  test(`${email.split('@')[0]}: no gateway, dead-letter or persistence-rule pages, and the API refuses the writes`, async ({ page, request }) => {
+    await signIn(page, email)
+    for (const name of ['Gateways', 'Dead letters', 'Persistence rules']) await expect(nav(page).getByRole('link', { name })).toHaveCount(0)
+    for (const path of ['/admin/gateways', '/admin/dead-letters', '/admin/persist-rules']) {
+      await page.goto(path)
+      await expect(page).toHaveURL(/\/$/)
+      await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(/Gateways|Dead letters|Persistence rules/)
+    }
+    const headers = { authorization: `Bearer ${await idToken(request, email)}` }
+    expect((await request.get('/api/dead-letters', { headers })).status()).toBe(403)
+    expect((await request.get('/api/persist-rules', { headers })).status()).toBe(403)
+    expect((await request.post('/api/dead-letters/replay', { headers, data: { ids: [1] } })).status()).toBe(403)
+  })
+}
