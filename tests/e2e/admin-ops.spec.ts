@@ -207,6 +207,27 @@ test('a manager reads persistence rules without changing them and gets no gatewa
   await expect(page).toHaveURL(/\/$/)
 })
 
+test.describe('on a 1024×768 tablet, in the light theme', () => {
+  test.use({ viewport: { width: 1024, height: 768 } })
+
+  test('each page fits the screen and the top bar stays one row', async ({ page }, testInfo) => {
+    await signIn(page, 'admin@demo.local')
+    await page.getByRole('button', { name: 'Switch to light theme' }).click()
+    await expect(page.locator('html')).not.toHaveClass(/app-dark/)
+    for (const [link, heading] of [['Gateways', 'Gateways'], ['Dead letters', 'Dead letters'], ['Persistence rules', 'Persistence rules']] as const) {
+      await nav(page).getByRole('link', { name: link }).click()
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+      await expect(page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), link).toBeLessThanOrEqual(1024)
+      expect((await page.getByRole('banner').boundingBox())!.height).toBeLessThan(64)
+    }
+    await page.goto('/admin/gateways')
+    await page.getByRole('row').filter({ hasText: SIM_GATEWAY }).click()
+    await expect(page.getByRole('dialog', { name: 'Status timeline' }).getByTestId('gateway-segments')).toBeVisible()
+    await screenshot(page, testInfo, 'gateway-timeline-tablet-light')
+  })
+})
+
 for (const email of ['viewer@demo.local', 'operator@demo.local']) {
   test(`${email.split('@')[0]}: no gateway, dead-letter or persistence-rule pages, and the API refuses the writes`, async ({ page, request }) => {
     await signIn(page, email)

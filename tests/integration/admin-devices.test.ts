@@ -318,11 +318,13 @@ describe('dead letters', () => {
   it('hides granix\'s dead letters from the other tenant\'s admin', async () => {
     const fake = 999999999
     expectLikeMissing(await api.call('otherAdmin', 'GET', `/api/dead-letters/${letters.json}`), await api.call('otherAdmin', 'GET', `/api/dead-letters/${fake}`), String(letters.json), String(fake))
+    // (An earlier test replayed it as granix's admin: the other tenant's replay must not add to that.)
+    const [before] = await api.sql`select replay_count from dead_letters where id = ${letters.json}`
     expect(await api.expectStatus(200, 'otherAdmin', 'POST', '/api/dead-letters/replay', { ids: [letters.json, letters.encoding] })).toEqual({ replayed: 0, stored: 0, notFound: 2, outcomes: [] })
     const listed = (await walkPages<DeadLetter>(api, 'otherAdmin', '/api/dead-letters')).flat()
     expect(listed.map(d => d.id)).toContain(letters.other)
     expect(JSON.stringify(listed)).not.toMatch(/granix|planta-1|nope-/)
     const [json] = await api.sql`select replay_count from dead_letters where id = ${letters.json}`
-    expect(json!.replay_count).toBe(0)
+    expect(json!.replay_count).toBe(before!.replay_count)
   })
 })
