@@ -119,9 +119,17 @@ export function useGateways(filter: Ref<GatewayFilter>) {
     }
   }
 
+  /** Renames (null clears the name) and/or approves or rejects a gateway; the row takes the server's answer. */
+  async function patch(g: GatewayRow, change: { name?: string | null, approval?: 'active' | 'rejected' }): Promise<GatewayRow> {
+    const saved = await api<GatewayRow>(`/api/gateways/${encodeURIComponent(g.gatewayId)}`, { method: 'PATCH', body: change })
+    // Status and health may have moved on live meanwhile: keep those, take what the admin changed.
+    update(g.tenant, g.site, g.gatewayId, row => ({ ...row, name: saved.name, approval: saved.approval }))
+    return saved
+  }
+
   const live = useLive({ onMessage })
   watch(filter, load, { deep: true })
   void load()
   const page = computed(() => starts.value.length)
-  return { rows, cursor, page, status, error, healthChanges, connected: live.connected, load, reload, next, previous }
+  return { rows, cursor, page, status, error, healthChanges, connected: live.connected, load, reload, next, previous, patch }
 }

@@ -79,8 +79,23 @@ test('a gateway that stops shows offline on the gateways page and in its timelin
   await expect(newest.locator('td').last()).toHaveText('unexpected_disconnect')
   await expect(drawer.getByTestId('gateway-transitions').locator('li')).toHaveCount(2)
   await expect(drawer.getByTestId('gateway-transitions').locator('li').first()).toContainText('unexpected_disconnect')
-  // Filtered by status on the server: it is among the offline gateways, not the online ones.
+  // Renamed from its timeline: a name the server refuses first (its 422 under the field).
+  await drawer.getByLabel('Display name').fill('x'.repeat(201))
+  await drawer.getByRole('button', { name: 'Save name' }).click()
+  await expect(drawer.getByTestId('gw-name-error')).toContainText('200')
+  await drawer.getByLabel('Display name').fill(`Edge ${run}`)
+  await drawer.getByRole('button', { name: 'Save name' }).click()
+  await expect(page.getByText(`Gateway renamed to Edge ${run}`)).toBeVisible()
+  await expect(row).toContainText(`Edge ${run}`)
   await page.keyboard.press('Escape')
+  await expect(drawer).toBeHidden()
+  // Approved in its row: no longer pending, on the server too.
+  await row.getByRole('button', { name: `Approve gateway Edge ${run}` }).click()
+  await expect(page.getByText(`Gateway Edge ${run} approved`)).toBeVisible()
+  await expect(row).not.toContainText('Pending')
+  const headers = { authorization: `Bearer ${await idToken(request, 'admin@demo.local')}` }
+  expect(await (await request.get(`/api/gateways/${E2E_GATEWAY}`, { headers })).json()).toMatchObject({ name: `Edge ${run}`, approval: 'active' })
+  // Filtered by status on the server: it is among the offline gateways, not the online ones.
   await page.getByRole('combobox', { name: 'Status' }).click()
   await page.getByRole('option', { name: 'Offline' }).click()
   await expect(row).toHaveCount(1)
