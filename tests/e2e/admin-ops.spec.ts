@@ -158,7 +158,7 @@ test('malformed messages show up in dead letters with their reason; inspected, t
   await page.getByRole('combobox', { name: 'Reason' }).click()
   await page.getByRole('option', { name: 'Not JSON' }).click()
   await expect(bad).toHaveCount(1)
-  await bad.getByRole('checkbox').check()
+  await bad.getByRole('checkbox', { name: /^Select dead letter \d+$/ }).check()
   await page.getByRole('button', { name: 'Replay selected (1)' }).click()
   await expect(outcome.getByTestId('replay-outcomes')).toContainText('Still failing: Not JSON')
   await outcome.getByRole('button', { name: 'Done' }).click()
