@@ -43,6 +43,7 @@ export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
   const starts = ref<(string | null)[]>([null])
   const status = ref<'loading' | 'ready' | 'error'>('loading')
   const error = ref<string | null>(null)
+  const turning = ref(false)
   let generation = 0
 
   const query = (after: string | null, limit = PAGE) => ({
@@ -54,7 +55,9 @@ export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
 
   async function read(after: string | null) {
     const mine = ++generation
-    status.value = 'loading'
+    // Turning a page keeps the table (marked busy); only the first read shows the loading state.
+    if (status.value === 'ready') turning.value = true
+    else status.value = 'loading'
     try {
       const page = await api<Page>('/api/dead-letters', { query: query(after) })
       if (mine !== generation) return
@@ -65,6 +68,8 @@ export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
       if (mine !== generation) return
       error.value = apiErrorMessage(err)
       status.value = 'error'
+    } finally {
+      if (mine === generation) turning.value = false
     }
   }
 
@@ -126,5 +131,5 @@ export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
   const page = computed(() => starts.value.length)
   watch(filter, load, { deep: true })
   void load()
-  return { rows, cursor, page, status, error, load, reload, next, previous, matchingIds, replay }
+  return { rows, cursor, page, status, error, turning, load, reload, next, previous, matchingIds, replay }
 }

@@ -258,3 +258,53 @@ for (const email of ['viewer@demo.local', 'operator@demo.local']) {
     expect((await request.post('/api/dead-letters/replay', { headers, data: { ids: [1] } })).status()).toBe(403)
   })
 }
+
+test('1,050 gateways: the page shows one server page of 50 at a time and walks them', async ({ page, request }) => {
+  test.setTimeout(180_000)
+  // In the other demo tenant, which no other browser test looks at: its admin sees only these.
+  // Last in this file: 30 s later the watchdog takes all 1,050 offline (and raises their alarms).
+  const { brokerUrl } = await platform(request)
+  const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: `e2e-bulk-${run}` })
+  const ids = Array.from({ length: 1050 }, (_, i) => `e2e-bulk-${String(i).padStart(4, '0')}`)
+  try {
+    for (const id of ids) {
+      await client.publishAsync(`ops/other/cba/planta-norte/gateway/${id}/status`, JSON.stringify({ schemaVersion: 1, timestamp: Date.now(), state: 'online', gateway: { thingName: id, version: '2.0.0', uptimeSec: 5 }, health }), { qos: 1 })
+    }
+  } finally {
+    await client.endAsync()
+  }
+  const headers = { authorization: `Bearer ${await idToken(request, 'admin@other.local')}` }
+  // All stored (the ingest registers them as it goes): count them through the API's pages.
+  await expect.poll(async () => {
+    let n = 0
+    let cursor: string | null = null
+    do {
+      const page: { items: unknown[], nextCursor: string | null } = await (await request.get('/api/gateways', { headers, params: { limit: 500, ...(cursor ? { cursor } : {}) } })).json()
+      n += page.items.length
+      cursor = page.nextCursor
+    } while (cursor)
+    return n
+  }, { timeout: 30_000 }).toBe(1050)
+  await signIn(page, 'admin@other.local')
+  await page.goto('/admin/gateways')
+  const rows = page.locator('tbody tr')
+  await expect(rows).toHaveCount(50)
+  await expect(rows.first()).toContainText('e2e-bulk-0000')
+  await expect(page.getByTestId('gateway-page')).toHaveText('Page 1')
+  await expect(page.getByRole('button', { name: 'Previous' })).toBeDisabled()
+  for (let n = 2; n <= 21; n++) {
+    await page.getByRole('button', { name: 'Next' }).click()
+    await expect(page.getByTestId('gateway-page')).toHaveText(`Page ${n}`)
+    await expect(rows.first()).toContainText(ids[(n - 1) * 50]!)
+    // One page in the table whatever the total: what keeps it responsive with thousands of gateways.
+    await expect(rows).toHaveCount(50)
+  }
+  await expect(rows).toHaveCount(50)
+  await expect(rows.last()).toContainText('e2e-bulk-1049')
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled()
+  await page.getByRole('button', { name: 'Previous' }).click()
+  await expect(page.getByTestId('gateway-page')).toHaveText('Page 20')
+  await expect(rows.first()).toContainText('e2e-bulk-0950')
+  // Granix's gateways are not among them.
+  await expect(page.getByText(SIM_GATEWAY)).toHaveCount(0)
+})
