@@ -243,6 +243,25 @@ test.describe('on a 1024×768 tablet, in the light theme', () => {
   })
 })
 
+test('in Spanish, the three pages speak Spanish', async ({ page }) => {
+  await signIn(page, 'admin@demo.local')
+  await page.getByRole('combobox', { name: 'Language' }).click()
+  await page.getByRole('option', { name: 'Español' }).click()
+  const navEs = page.getByRole('navigation', { name: 'Navegación principal' })
+  await navEs.getByRole('link', { name: 'Gateways' }).click()
+  await expect(page.getByRole('columnheader', { name: 'Visto por última vez' })).toBeVisible()
+  await page.getByRole('row').filter({ hasText: SIM_GATEWAY }).getByRole('button', { name: `Historial de estado de ${SIM_GATEWAY}` }).click()
+  await expect(page.getByRole('dialog', { name: 'Historial de estado' }).getByText('Periodos en línea y fuera de línea')).toBeVisible()
+  await page.keyboard.press('Escape')
+  await navEs.getByRole('link', { name: 'Mensajes rechazados' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Mensajes rechazados' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Reenviar todos los que coinciden' })).toBeVisible()
+  await navEs.getByRole('link', { name: 'Reglas de persistencia' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Reglas de persistencia' })).toBeVisible()
+  await page.getByRole('button', { name: 'Nueva regla' }).click()
+  await expect(page.getByRole('dialog', { name: 'Nueva regla de persistencia' }).getByText('Gana la regla más específica')).toBeVisible()
+})
+
 for (const email of ['viewer@demo.local', 'operator@demo.local']) {
   test(`${email.split('@')[0]}: no gateway, dead-letter or persistence-rule pages, and the API refuses the writes`, async ({ page, request }) => {
     await signIn(page, email)
