@@ -71,6 +71,12 @@ test('a gateway that stops shows offline on the gateways page and in its timelin
   const drawer = page.getByRole('dialog', { name: 'Status timeline' })
   await expect(drawer.getByTestId('detail-status')).toHaveText('Online')
   await expect(page.getByTestId('live')).toHaveText('Live')
+  // A heartbeat with other health: the row and the timeline's "changes seen live" follow it.
+  await publish(brokerUrl, topic, { schemaVersion: 1, timestamp: Date.now(), state: 'online', gateway: { thingName: E2E_GATEWAY, version: '9.9.9', uptimeSec: 70 }, health: { ...health, plcLink: 'degraded', buffer: { mode: 'disk', queuedMessages: 7 } } })
+  await expect(row.getByTestId('health-plcLink')).toHaveText('PLC link: degraded')
+  await expect(row).toContainText('disk · 7 queued')
+  await expect(drawer.getByTestId('health-changes')).toContainText('PLC link: ok → degraded')
+  await expect(drawer.getByTestId('health-changes')).toContainText('Buffer: 3 → 7')
   await publish(brokerUrl, topic, { schemaVersion: 1, timestamp: Date.now(), state: 'offline', reason: 'unexpected_disconnect' })
   await expect(row.getByTestId('gateway-row-status')).toHaveText('Offline', { timeout: 3_000 })
   await expect(drawer.getByTestId('detail-status')).toHaveText('Offline')
