@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { DEAD_LETTER_REASONS, PERSIST_MODES, onlineShare, statusSegments, type StatusTransition } from '../../utils/adminOps'
 import { deadLetterReasons } from '../../server/ingest/messages'
 import { persistModes } from '../../server/config/env'
+import en from '../../i18n/locales/en.json'
+import es from '../../i18n/locales/es.json'
+
+const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`])
 
 const t = (id: number, status: 'online' | 'offline', at: number, reason: string | null = null): StatusTransition => ({ id, status, at, reason })
 
@@ -9,6 +13,12 @@ describe('the admin pages\' vocabulary', () => {
   it('matches the server\'s dead-letter reasons and persistence modes', () => {
     expect([...DEAD_LETTER_REASONS].sort()).toEqual([...deadLetterReasons].sort())
     expect([...PERSIST_MODES].sort()).toEqual([...persistModes].sort())
+  })
+
+  it('has words for every reason and mode, in English and Spanish alike', () => {
+    expect(keys(es).sort()).toEqual(keys(en).sort())
+    for (const r of DEAD_LETTER_REASONS) expect(en.deadLetters.reason[r], r).toBeTruthy()
+    for (const m of PERSIST_MODES) expect(en.persistRules.mode[m], m).toBeTruthy()
   })
 })
 
