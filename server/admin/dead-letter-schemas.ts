@@ -38,5 +38,11 @@ export type DeadLetterDetailJson = z.infer<typeof DeadLetterDetailJson>
 export const ReplayResultJson = z.object({
   replayed: z.number().int().describe('Fed back into the ingest'),
   stored: z.number().int().describe('Of those, stored this time; the others are dead letters again, as new rows'),
-  notFound: z.number().int().describe('Ids that are no dead letter the caller may see')
+  notFound: z.number().int().describe('Ids that are no dead letter the caller may see'),
+  outcomes: z.array(z.object({
+    id: z.number().int(),
+    outcome: z.enum(['stored', 'dead_lettered']),
+    reason: z.enum(deadLetterReasons).optional().describe('Why it failed again (it is a new dead letter with this reason)'),
+    detail: z.string().optional()
+  })).describe('Per replayed dead letter, in id order')
 })

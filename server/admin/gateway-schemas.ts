@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { idKey, pageOf, pageQuery, textKey } from './page'
 import { displayName, epochMsJson, slug, someField } from './schemas'
-import { TenantQuery } from '../queries/schemas'
+import { instant, TenantQuery } from '../queries/schemas'
 
 /** `gatewayId` is the gateway's thing name, as in topics, PLCs and live events; unique per tenant. */
 export const GatewayParams = z.object({ gatewayId: slug })
@@ -11,7 +11,11 @@ export const GatewayListQuery = pageQuery(z.tuple([textKey, textKey, textKey])).
   status: z.enum(['unknown', 'online', 'offline']).optional(),
   approval: z.enum(['pending', 'active', 'rejected']).optional()
 })
-export const GatewayHistoryQuery = pageQuery(z.tuple([idKey])).extend(TenantQuery.shape)
+export const GatewayHistoryQuery = pageQuery(z.tuple([idKey])).extend({
+  ...TenantQuery.shape,
+  from: instant.optional().describe('only transitions at or after this time'),
+  to: instant.optional().describe('only transitions at or before this time (with limit=1: the status in force at `to`)')
+}).refine(q => q.from === undefined || q.to === undefined || q.from <= q.to, { path: ['from'], message: 'from must not be after to' })
 export const GatewayPatchBody = z.object({
   name: displayName.nullable().optional().describe('null clears it'),
   approval: z.enum(['active', 'rejected']).optional().describe('Approve (claim) or reject a gateway the ingest registered as pending')

@@ -59,10 +59,12 @@ export async function gatewayDetail(sql: SqlClient, scope: ReadScope, gateway: G
   return { ...toJson(gateway), plcs }
 }
 
-/** A gateway's online/offline transitions, newest first. */
-export async function gatewayStatusHistory(sql: SqlClient, gatewayId: string, page: PageRequest): Promise<Page<GatewayStatusJson>> {
+/** A gateway's online/offline transitions, newest first, optionally within [from, to] (epoch ms). */
+export async function gatewayStatusHistory(sql: SqlClient, gatewayId: string, range: { from?: number, to?: number }, page: PageRequest): Promise<Page<GatewayStatusJson>> {
   const { p, values } = sqlParams()
   const where = [`gateway_id = ${p(gatewayId)}`, ...afterKey(['id'], page.after, p, true)]
+  if (range.from !== undefined) where.push(`at >= to_timestamp(${p(range.from)}::float8 / 1000)`)
+  if (range.to !== undefined) where.push(`at <= to_timestamp(${p(range.to)}::float8 / 1000)`)
   const rows = await sql.query<GatewayStatusJson>(
     `select id, status, reason, ${epochMs('at')} as at from gateway_status_history ${whereAll(where)} order by id desc limit ${p(page.limit + 1)}`, values)
   return toPage(rows, page.limit, r => [r.id], r => r)

@@ -25,7 +25,8 @@ export interface RawMessage {
   exempt?: boolean
   /** Set on arrival when its source was over quota: dead-lettered as `rate_limited`. */
   rateLimited?: boolean
-  ack?: (outcome: Outcome) => void
+  /** `rejection` says why, when it was dead-lettered. */
+  ack?: (outcome: Outcome, rejection?: Rejection) => void
 }
 
 export interface IngestorOptions {
@@ -59,7 +60,7 @@ interface Prepared {
   perTenant: Map<string, number>
   liveTs: number[]
   rejected: Rejection['reason'][]
-  deadLettered: Set<RawMessage>
+  deadLettered: Map<RawMessage, Rejection>
 }
 
 const RATE_LIMITED: Rejection = { reason: 'rate_limited', detail: 'its gateway (or machine) is over INGEST_GATEWAY_RATE_PER_S / INGEST_GATEWAY_BURST' }
@@ -152,7 +153,11 @@ export class Ingestor {
 
   private finish(msgs: RawMessage[], p: Prepared): void {
     const committedAt = this.now()
-    for (const m of msgs) m.ack?.(p.deadLettered.has(m) ? 'dead_lettered' : 'stored')
+    for (const m of msgs) {
+      const rejection = p.deadLettered.get(m)
+      if (rejection) m.ack?.('dead_lettered', rejection)
+      else m.ack?.('stored')
+    }
     for (const ts of p.liveTs) this.o.stats.lag(committedAt - ts)
     for (const reason of p.rejected) this.o.stats.deadLettered(reason)
     // Only now: a batch that failed and is retried must write its links again.
@@ -210,7 +215,7 @@ export class Ingestor {
 
   /** Decodes and resolves msgs into one write; with `forced`, every message is dead-lettered with it. */
   private async prepare(msgs: RawMessage[], forced?: Rejection): Promise<Prepared> {
-    const p: Prepared = { batch: emptyBatch(), events: [], committed: { samples: [], gateways: [] }, gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Set() }
+    const p: Prepared = { batch: emptyBatch(), events: [], committed: { samples: [], gateways: [] }, gateways: new Map(), perTenant: new Map(), liveTs: [], rejected: [], deadLettered: new Map() }
     for (const m of msgs) {
       const decoded = forced
         ? { ok: false as const, rejection: forced }
@@ -282,7 +287,7 @@ export class Ingestor {
     const topic = m.topic.slice(0, 1024).replaceAll('\0', '\uFFFD')
     p.batch.deadLetters.push({ tenantId, tenantSlug, topic, payload: m.payload, reason: r.reason, detail: r.detail.replaceAll('\0', '\uFFFD'), receivedAt: m.receivedAt })
     p.rejected.push(r.reason)
-    p.deadLettered.add(m)
+    p.deadLettered.set(m, r)
     this.o.logger.warn({ tenant: tenantSlug, topic: m.topic.slice(0, 256), reason: r.reason, detail: r.detail }, 'message dead-lettered')
   }
 }
@@ -306,6 +311,6 @@ function merge(a: Prepared, b: Prepared): Prepared {
   return {
     batch, events: [...a.events, ...b.events], committed, gateways: new Map([...a.gateways, ...b.gateways]), perTenant,
     liveTs: [...a.liveTs, ...b.liveTs], rejected: [...a.rejected, ...b.rejected],
-    deadLettered: new Set([...a.deadLettered, ...b.deadLettered])
+    deadLettered: new Map([...a.deadLettered, ...b.deadLettered])
   }
 }

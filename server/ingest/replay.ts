@@ -1,12 +1,23 @@
 import { appendAudit } from '../audit/append'
 import type { SqlClient } from '../db/client'
 import type { Ingestor, Outcome } from './ingestor'
+import type { Rejection } from './messages'
+
+/** What became of one replayed dead letter; a failure names its new reason and detail. */
+export interface ReplayOutcome {
+  id: number
+  outcome: Outcome
+  reason?: Rejection['reason']
+  detail?: string
+}
 
 export interface ReplayResult {
   /** Dead letters fed back into the ingest. */
   replayed: number
   /** Of those, how many were stored this time; the rest were dead-lettered again, as new rows. */
   stored: number
+  /** Per dead letter, in id order. */
+  outcomes: ReplayOutcome[]
 }
 
 /**
@@ -16,13 +27,14 @@ export interface ReplayResult {
  * reason, so the history of attempts is kept.
  */
 export async function replayDeadLetters(sql: SqlClient, ingestor: Ingestor, ids: number[], actor: string): Promise<ReplayResult> {
-  if (!ids.length) return { replayed: 0, stored: 0 }
+  if (!ids.length) return { replayed: 0, stored: 0, outcomes: [] }
   const rows = await sql.query<{ id: number, tenantId: string | null, topic: string, payload: Uint8Array }>(
     'select id, tenant_id as "tenantId", topic, payload from dead_letters where id = any($1::bigint[]) order by id', [`{${ids.filter(Number.isSafeInteger).join(',')}}`])
-  const outcomes = await Promise.all(rows.map(r => new Promise<Outcome>(resolve => ingestor.push({
-    topic: r.topic, payload: r.payload, retained: false, receivedAt: Date.now(), exempt: true, ack: resolve
+  const outcomes = await Promise.all(rows.map(r => new Promise<ReplayOutcome>(resolve => ingestor.push({
+    topic: r.topic, payload: r.payload, retained: false, receivedAt: Date.now(), exempt: true,
+    ack: (outcome, rejection) => resolve({ id: r.id, outcome, ...(rejection ? { reason: rejection.reason, detail: rejection.detail } : {}) })
   }))))
-  const result = { replayed: rows.length, stored: outcomes.filter(o => o === 'stored').length }
+  const result = { replayed: rows.length, stored: outcomes.filter(o => o.outcome === 'stored').length }
   await sql.transaction(async (tx) => {
     await tx.query('update dead_letters set replayed_at = now(), replay_count = replay_count + 1 where id = any($1::bigint[])', [`{${rows.map(r => r.id).join(',')}}`])
     // One entry per chain: a platform admin's replay may span tenants (and letters of no known tenant).
@@ -30,7 +42,7 @@ export async function replayDeadLetters(sql: SqlClient, ingestor: Ingestor, ids:
       await appendAudit(tx, { tenantId, actor, action: 'dead_letter.replay', entity: 'dead_letter', entityId: null, after: { ids: letters, ...result } })
     }
   })
-  return result
+  return { ...result, outcomes }
 }
 
 function groupByTenant(rows: { id: number, tenantId: string | null }[]): Map<string | null, number[]> {

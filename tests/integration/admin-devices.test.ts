@@ -113,6 +113,14 @@ describe('gateways', () => {
     expect(history.map(h => h.status)).toEqual(['online', 'offline', 'online'])
     expect(history[1]!.reason).toBe('unexpected_disconnect')
     expect(history[0]!.at).toBeGreaterThanOrEqual(history[2]!.at)
+    // A range keeps the transitions inside it; `to` with limit=1 is the status in force at that time.
+    const [first, second, third] = [...history].reverse()
+    const inRange = await api.expectStatus(200, 'viewer', 'GET', `/api/gateways/${GW_1}/status-history?from=${second!.at}&to=${third!.at}`)
+    expect(inRange.items.map((h: { status: string }) => h.status)).toEqual(['online', 'offline'])
+    const before = await api.expectStatus(200, 'viewer', 'GET', `/api/gateways/${GW_1}/status-history?to=${second!.at - 1}&limit=1`)
+    expect(before.items).toEqual([expect.objectContaining({ status: 'online', at: first!.at })])
+    const iso = await api.expectStatus(200, 'viewer', 'GET', `/api/gateways/${GW_1}/status-history?from=${new Date(third!.at + 1).toISOString()}`)
+    expect(iso.items).toEqual([])
     expect((await api.expectStatus<ErrorBody>(404, 'operator', 'GET', `/api/gateways/${GW_2}`)).data.code).toBe('GATEWAY_NOT_FOUND')
     await api.expectStatus(404, 'operator', 'GET', `/api/gateways/${GW_2}/status-history`)
   })
@@ -131,6 +139,8 @@ describe('gateways', () => {
       ['PATCH', `/api/gateways/${GW_1}`, { name: '' }, 'name'],
       ['GET', '/api/gateways?status=sleeping', undefined, 'status'],
       ['GET', `/api/gateways/${GW_1}/status-history?limit=many`, undefined, 'limit'],
+      ['GET', `/api/gateways/${GW_1}/status-history?from=yesterday`, undefined, 'from'],
+      ['GET', `/api/gateways/${GW_1}/status-history?from=2000&to=1000`, undefined, 'from'],
       // A cursor of another list (gateways are walked by three keys, history by one).
       ['GET', `/api/gateways/${GW_1}/status-history?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`, undefined, 'cursor']
     ])
@@ -267,13 +277,23 @@ describe('dead letters', () => {
   it('replays the dead letters the caller may see once their plant exists, and counts the rest as not found', async () => {
     await api.expectStatus(201, 'admin', 'POST', '/api/plants', { province: 'ba', slug: NEW_SITE, name: 'Late plant' })
     const result = await api.expectStatus(200, 'admin', 'POST', '/api/dead-letters/replay', { ids: [letters.plant, letters.other, letters.tenant, 999999999, letters.plant] })
-    expect(result).toEqual({ replayed: 1, stored: 1, notFound: 3 })
+    expect(result).toEqual({ replayed: 1, stored: 1, notFound: 3, outcomes: [{ id: letters.plant, outcome: 'stored' }] })
     const stored = await api.sql`select e.value_num from telemetry_events e join plcs c on c.id = e.plc_id join plants p on p.id = c.plant_id where p.slug = ${NEW_SITE}`
     expect(stored.map(r => r.value_num)).toEqual([12])
     const replayed = await api.expectStatus(200, 'admin', 'GET', '/api/dead-letters?replayed=true')
     expect(replayed.items).toEqual([expect.objectContaining({ id: letters.plant, replayCount: 1, replayedAt: expect.any(Number) })])
     const [other] = await api.sql`select replay_count from dead_letters where id = ${letters.other}`
     expect(other!.replay_count).toBe(0)
+  })
+
+  it('says of each replayed dead letter whether it was stored or failed again, and why', async () => {
+    const result = await api.expectStatus(200, 'admin', 'POST', '/api/dead-letters/replay', { ids: [letters.encoding, letters.json] })
+    expect(result).toEqual({
+      replayed: 2, stored: 0, notFound: 0, outcomes: [
+        { id: letters.json, outcome: 'dead_lettered', reason: 'invalid_json', detail: expect.any(String) },
+        { id: letters.encoding, outcome: 'dead_lettered', reason: 'invalid_encoding', detail: expect.any(String) }
+      ].sort((a, b) => a.id - b.id)
+    })
   })
 
   it('refuses bad input with 422 naming the field', async () => {
@@ -298,11 +318,13 @@ describe('dead letters', () => {
   it('hides granix\'s dead letters from the other tenant\'s admin', async () => {
     const fake = 999999999
     expectLikeMissing(await api.call('otherAdmin', 'GET', `/api/dead-letters/${letters.json}`), await api.call('otherAdmin', 'GET', `/api/dead-letters/${fake}`), String(letters.json), String(fake))
-    expect(await api.expectStatus(200, 'otherAdmin', 'POST', '/api/dead-letters/replay', { ids: [letters.json, letters.encoding] })).toEqual({ replayed: 0, stored: 0, notFound: 2 })
+    // (An earlier test replayed it as granix's admin: the other tenant's replay must not add to that.)
+    const [before] = await api.sql`select replay_count from dead_letters where id = ${letters.json}`
+    expect(await api.expectStatus(200, 'otherAdmin', 'POST', '/api/dead-letters/replay', { ids: [letters.json, letters.encoding] })).toEqual({ replayed: 0, stored: 0, notFound: 2, outcomes: [] })
     const listed = (await walkPages<DeadLetter>(api, 'otherAdmin', '/api/dead-letters')).flat()
     expect(listed.map(d => d.id)).toContain(letters.other)
     expect(JSON.stringify(listed)).not.toMatch(/granix|planta-1|nope-/)
     const [json] = await api.sql`select replay_count from dead_letters where id = ${letters.json}`
-    expect(json!.replay_count).toBe(0)
+    expect(json!.replay_count).toBe(before!.replay_count)
   })
 })

@@ -140,13 +140,13 @@ describe.each<Target>(['embedded', 'services'])('ingest pipeline on the %s targe
     await publish(client, `factory/${newTenant}/north/${plant}/late-m1/telemetry`, msg)
     const [dl] = await waitFor(() => q<{ id: number }>(`select id from dead_letters where tenant_slug = $1 and reason = 'unknown_tenant'`, [newTenant]).then(r => (r.length ? r : undefined)), 5000, 'dead letter')
     await createPlant(t.platform, newTenant, 'north', plant)
-    expect(await t.platform.replayDeadLetters([dl!.id], 'pipeline-test')).toEqual({ replayed: 1, stored: 1 })
+    expect(await t.platform.replayDeadLetters([dl!.id], 'pipeline-test')).toEqual({ replayed: 1, stored: 1, outcomes: [{ id: dl!.id, outcome: 'stored' }] })
     expect(await count(`telemetry_events e join plcs p on p.id = e.plc_id where p.plc_id = 'late-m1'`)).toBe(1)
     expect(await q(`select replay_count from dead_letters where id = $1`, [dl!.id])).toEqual([{ replay_count: 1 }])
     // Replaying one that still fails records a new dead letter and says so.
     const [bad] = await q<{ id: number }>(`select id from dead_letters where reason = 'invalid_json' order by id limit 1`)
     const before = await count('dead_letters')
-    expect(await t.platform.replayDeadLetters([bad!.id], 'pipeline-test')).toEqual({ replayed: 1, stored: 0 })
+    expect(await t.platform.replayDeadLetters([bad!.id], 'pipeline-test')).toEqual({ replayed: 1, stored: 0, outcomes: [{ id: bad!.id, outcome: 'dead_lettered', reason: 'invalid_json', detail: expect.any(String) }] })
     expect(await count('dead_letters')).toBe(before + 1)
   })
 
