@@ -46,7 +46,8 @@ test.describe('PLC dashboard', () => {
     for (const w of WIDGETS) await expect(page.getByTestId(`widget-${w.widget_key}`)).toBeVisible()
     // ECharts draws on canvas: one per chart widget.
     for (const key of ['temp', 'pressure', 'power', 'power-bars']) await expect(page.getByTestId(`widget-${key}`).locator('canvas')).toHaveCount(1)
-    await expect(page.getByTestId('widget-running')).toContainText('On')
+    // The simulator stops and starts its machines now and then: the lamp shows whichever it is.
+    await expect(page.getByTestId('widget-running')).toContainText(/On|Off/)
     await expect(page.getByTestId('widget-temps').getByRole('row')).not.toHaveCount(1, { timeout: 10_000 })
 
     const level = page.getByTestId('widget-level')

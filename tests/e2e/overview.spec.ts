@@ -12,7 +12,8 @@ test('an operator sees their one plant live: gateways, PLCs and values', async (
   // operator@demo.local may see planta-1 only.
   await expect(page.getByTestId('plant-planta-2')).toHaveCount(0)
   await expect(page.getByTestId('live')).toHaveText('Live')
-  await expect(plant.getByTestId('gateway-status').first()).toHaveText('Online')
+  // The simulator's gateway (tests add gateways of their own, offline ones too, to this plant).
+  await expect(plant.getByTestId('gateway').filter({ hasText: /granix-ba-gw-/ }).getByTestId('gateway-status').first()).toHaveText('Online')
   // The simulator's values, from the stored latest values and then the live stream.
   await expect(plant.locator('[data-testid^="value-"]').first()).toBeVisible({ timeout: 15_000 })
   // No machine:manage for operators: neither the section nor the badge.
