@@ -170,9 +170,14 @@ async function publishLoad(client: mqtt.MqttClient, o: Options, send: (client: m
 }
 
 /** The dashboard route's scripts, fetched again and gzipped (a body is gone once its document is left). */
-async function routeJs(page: Page, scripts: Set<string>): Promise<{ files: number, kb: number }> {
-  const bodies = await Promise.all([...scripts].map(u => page.request.get(u).then(r => r.body())))
-  return { files: bodies.length, kb: Math.round(bodies.reduce((a, b) => a + gzipSync(b).length, 0) / 1024) }
+async function routeJs(page: Page, scripts: Set<string>): Promise<{ files: number, kb: number, sizes: Record<string, number> }> {
+  const urls = [...scripts]
+  const sizes = await Promise.all(urls.map(u => page.request.get(u).then(r => r.body()).then(b => gzipSync(b).length)))
+  return {
+    files: urls.length,
+    kb: Math.round(sizes.reduce((a, b) => a + b, 0) / 1024),
+    sizes: Object.fromEntries(urls.map((u, i) => [new URL(u).pathname, sizes[i]!]))
+  }
 }
 
 async function run(o: Options): Promise<void> {
