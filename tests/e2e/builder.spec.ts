@@ -125,7 +125,10 @@ test('the server\'s refusal shows under the field it names; edit and delete', as
   await page.getByRole('dialog', { name: 'Delete widget' }).getByRole('button', { name: 'Delete' }).click()
   await expect(page.getByText('Widget Line pressure deleted')).toBeVisible()
   await expect(page.getByTestId('tile-pressure')).toHaveCount(0)
+  // Leaving with a move not saved asks first; discarding keeps the saved order.
+  await page.getByRole('button', { name: 'Move Builder level earlier' }).click()
   await toolbar.getByRole('button', { name: 'Done' }).click()
+  await page.getByRole('dialog', { name: 'Order not saved' }).getByRole('button', { name: 'Discard order' }).click()
   await expect(toolbar).toHaveCount(0)
   expect(await order(page, 'widget')).toEqual(['head-temperature', 'builder-level'])
 })
