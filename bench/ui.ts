@@ -8,7 +8,10 @@
  * Debian's Chromium (Playwright, headless), and publishes over MQTT so that every widget gets
  * `--rate` updates a second for `--seconds` seconds. Meanwhile the page records long tasks
  * (PerformanceObserver 'longtask', > 50 ms of main thread) and the time between animation frames.
- * It also measures the dashboard route's JavaScript, gzipped, as tests/e2e/dashboard.spec.ts does.
+ * Chromium's counters give the main thread's CPU time, which depends far less on what else the
+ * machine runs than the wall-clock figures do. It also measures the dashboard route's JavaScript,
+ * gzipped, as tests/e2e/dashboard.spec.ts does (it includes the chunks of linked routes the page
+ * prefetched once idle, so it varies by some 30 KB from run to run).
  *
  * Flags: --widgets N (20) --rate N (updates per widget per second, 10) --seconds N (10)
  *   --shape metric|plc (metric: one message per value, widgets × rate msg/s, as seed 000 gateways
@@ -22,7 +25,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium, type Page } from '@playwright/test'
+import { chromium, type CDPSession, type Page } from '@playwright/test'
 import mqtt from 'mqtt'
 import { DEMO_PASSWORD } from '../server/auth/demo-users'
 import { freePort, startServer, type RunningServer } from '../tests/support/server'
@@ -141,6 +144,13 @@ const INSTRUMENT = `(() => {
   window.__bench = rec
 })()`
 
+/** Chromium's own counters (seconds): the main thread's CPU time, and its tasks' wall time. */
+async function threadTimes(cdp: CDPSession): Promise<Record<'Timestamp' | 'ThreadTime' | 'TaskDuration', number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  const get = (name: string) => metrics.find(m => m.name === name)?.value ?? 0
+  return { Timestamp: get('Timestamp'), ThreadTime: get('ThreadTime'), TaskDuration: get('TaskDuration') }
+}
+
 async function signIn(page: Page): Promise<void> {
   await page.goto('/login')
   await page.getByLabel('Email').fill(ADMIN)
@@ -225,15 +235,24 @@ async function run(o: Options): Promise<void> {
 
   const startedAt = await page.evaluate<number>('performance.now()')
   await page.evaluate('window.__bench.start()')
-  const cdp = o.profile ? await context.newCDPSession(page) : undefined
-  if (cdp) {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Performance.enable')
+  if (o.profile) {
     await cdp.send('Profiler.enable')
     await cdp.send('Profiler.start')
   }
+  const before = await threadTimes(cdp)
   const load = await publishLoad(client, o, send)
   await sleep(1_000)
   await page.evaluate('window.__bench.stop()')
-  const profile = cdp ? (await cdp.send('Profiler.stop')).profile : undefined
+  const after = await threadTimes(cdp)
+  const profile = o.profile ? (await cdp.send('Profiler.stop')).profile : undefined
+  const windowS = after.Timestamp - before.Timestamp
+  // CPU time, unlike long tasks and frame times, hardly depends on what else the machine runs.
+  const mainThread = {
+    cpuMsPerS: Math.round(((after.ThreadTime - before.ThreadTime) * 1000) / windowS),
+    taskMsPerS: Math.round(((after.TaskDuration - before.TaskDuration) * 1000) / windowS)
+  }
   const rec = await page.evaluate<PageRecord>('({ longTasks: window.__bench.longTasks, frames: window.__bench.frames })')
   // Did the last value of each number widget arrive? (one way to see that nothing was coalesced away)
   const shown = await page.evaluate<{ key: string, text: string | null }[]>(`[...document.querySelectorAll('article[data-testid^="widget-"]')]
@@ -267,6 +286,7 @@ async function run(o: Options): Promise<void> {
       max: +(deltas[deltas.length - 1] ?? 0).toFixed(1),
       dropped
     },
+    mainThread,
     js,
     numberWidgetsUpToDate: `${upToDate}/${numbers.length}`
   }
@@ -274,6 +294,7 @@ async function run(o: Options): Promise<void> {
   log(`published ${load.messages} messages in ${o.seconds} s (load average ${result.machine.loadavg.join(' ')} on ${result.machine.cpus} cores)`)
   log(`long tasks while updating: ${lt.count} (max ${lt.maxMs} ms, ${lt.totalMs} ms in all)${lt.maxMs > LONG_TASK_TARGET_MS ? ` — target: none over ${LONG_TASK_TARGET_MS} ms: MISSED` : ' — target met'}; ${lt.duringLoadCount} while the page loaded`)
   log(`frames: ${result.frames.count}, rAF delta p50 ${result.frames.p50} ms, p95 ${result.frames.p95}, p99 ${result.frames.p99}, max ${result.frames.max}; ${dropped} dropped at 60 Hz`)
+  log(`renderer main thread: ${mainThread.cpuMsPerS} ms of CPU per second (tasks: ${mainThread.taskMsPerS} ms of wall time)`)
   log(`dashboard route JS: ${js.kb} KB gzip in ${js.files} files — target < ${JS_TARGET_KB} KB: ${js.kb < JS_TARGET_KB ? 'met' : 'MISSED'}`)
   log(`number widgets showing the last value published: ${result.numberWidgetsUpToDate}`)
   mkdirSync(RESULTS, { recursive: true })
