@@ -133,6 +133,31 @@ test('the server\'s refusal shows under the field it names; edit and delete', as
   expect(await order(page, 'widget')).toEqual(['head-temperature', 'builder-level'])
 })
 
+test.describe('on a 1024×768 tablet, light theme', () => {
+  test.use({ viewport: { width: 1024, height: 768 } })
+
+  test('a manager edits too, and the edit mode and the form fit the screen', async ({ page }, testInfo) => {
+    await signIn(page, 'manager@demo.local')
+    await page.getByRole('button', { name: 'Switch to light theme' }).click()
+    await page.goto(`/plants/${SITE}/${PLC}`)
+    await page.getByTestId('builder-edit').click()
+    await expect(page.getByTestId('tile-builder-level')).toBeVisible()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024)
+    await page.getByRole('toolbar', { name: 'Dashboard builder' }).getByRole('button', { name: 'Add widget' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Add a widget' })
+    await dialog.getByTestId('builder-type').click()
+    await page.getByRole('option', { name: 'State lamp', exact: true }).click()
+    await dialog.getByLabel('Title', { exact: true }).fill('Running')
+    await pickMetric(page, 'running')
+    await expect(dialog.getByTestId('builder-preview').getByRole('img')).toHaveAccessibleName(/^(On|Off)$/)
+    const box = (await dialog.boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(1024)
+    await screenshot(page, testInfo, 'dashboard-builder-form')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+  })
+})
+
 test('an operator sees the dashboard without edit controls, and the API refuses them anyway', async ({ page, request }) => {
   await signIn(page, 'operator@demo.local')
   await page.goto(`/plants/${SITE}/${PLC}`)
