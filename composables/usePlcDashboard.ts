@@ -55,7 +55,12 @@ export function usePlcDashboard(site: string, plcId: string) {
   const history = shallowRef<Record<string, Point[]>>({})
   const historyStatus = ref<'loading' | 'ready' | 'error'>('loading')
 
-  const seriesMetrics = computed(() => [...new Set((dashboard.value?.widgets ?? []).filter(w => SERIES_TYPES.has(w.type)).map(w => w.metric_id))])
+  /** Series the page charts besides its widgets' (the builder's preview of a widget not saved yet). */
+  const extraMetrics = ref<string[]>([])
+  const seriesMetrics = computed(() => [...new Set([
+    ...(dashboard.value?.widgets ?? []).filter(w => SERIES_TYPES.has(w.type)).map(w => w.metric_id),
+    ...extraMetrics.value
+  ])])
 
   async function load(): Promise<void> {
     status.value = 'loading'
@@ -83,8 +88,11 @@ export function usePlcDashboard(site: string, plcId: string) {
     }
   }
 
-  async function loadHistory(): Promise<void> {
-    const metrics = seriesMetrics.value
+  const requested = new Set<string>()
+  /** The history of the charted metrics over the range; `only`: just these, merged into what is loaded. */
+  async function loadHistory(only?: string[]): Promise<void> {
+    const metrics = only ?? seriesMetrics.value
+    for (const m of metrics) requested.add(m)
     if (!metrics.length) {
       historyStatus.value = 'ready'
       return
@@ -100,7 +108,7 @@ export function usePlcDashboard(site: string, plcId: string) {
         const v = row.avg ?? row.value
         if (typeof v === 'number') next[row.metric]?.push([row.ts, v])
       }
-      history.value = next
+      history.value = only ? { ...history.value, ...next } : next
       historyStatus.value = 'ready'
     } catch {
       historyStatus.value = 'error'
@@ -153,7 +161,12 @@ export function usePlcDashboard(site: string, plcId: string) {
   const live = useLive({ filters: [{ site, plcId }], onMessage })
   onBeforeUnmount(() => cancelAnimationFrame(frame))
   watch(range, () => void loadHistory())
+  // A widget added (or previewed) on a metric not charted yet: load just its history.
+  watch(seriesMetrics, (metrics) => {
+    const missing = metrics.filter(m => !requested.has(m))
+    if (status.value === 'ready' && missing.length) void loadHistory(missing)
+  })
   void load()
 
-  return { plc, gateway, dashboard, status, error, notFound, values, range, history, historyStatus, live, load }
+  return { plc, gateway, dashboard, status, error, notFound, values, range, history, historyStatus, extraMetrics, live, load }
 }
