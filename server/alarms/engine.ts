@@ -25,6 +25,12 @@ export interface AlarmEngineOptions {
 
 const RETRY_MIN_MS = 100
 const RETRY_MAX_MS = 5000
+/**
+ * Transitions decided within this window are written together: an alarm storm then costs the
+ * database a few transactions a second, not one per ingest batch, for an alarm shown at most this
+ * much later.
+ */
+const WRITE_WINDOW_MS = 200
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /**
@@ -40,6 +46,9 @@ export class AlarmEngine {
   private chain: Promise<void> = Promise.resolve()
   private queued = 0
   private stopped = false
+  /** Decided, not yet written (see WRITE_WINDOW_MS). */
+  private unwritten: Transition[] = []
+  private writeTimer: NodeJS.Timeout | undefined
   /** Shown in /metrics. */
   readonly counters = { evaluated: 0, raised: 0, cleared: 0, retries: 0 }
 
@@ -72,9 +81,9 @@ export class AlarmEngine {
         const plc = { plant: { tenantId: s.tenantId, plantId: s.plantId, tenant: s.tenant, plant: s.site }, plcRowId: s.plcRowId, plcId: s.plcId }
         this.decide([staleObservation({ id: s.ruleId, name: s.name, severity: s.severity, staleAfterS: s.staleAfterS }, plc, s.metric, s.staleSince, true)], transitions)
       }
-      if (transitions.length) await this.write(transitions)
+      this.stage(transitions)
     })
-    return this.chain
+    return this.idle()
   }
 
   /** Another instance's (or an API caller's) alarm event, seen on the bus. */
@@ -86,8 +95,11 @@ export class AlarmEngine {
   }
 
   /** Resolves once everything queued so far is evaluated and written. */
-  idle(): Promise<void> {
-    return this.chain
+  async idle(): Promise<void> {
+    await this.chain
+    if (!this.unwritten.length) return
+    this.flushNow()
+    await this.chain
   }
 
   /** Committed batches waiting to be evaluated (shown in /metrics). */
@@ -97,6 +109,7 @@ export class AlarmEngine {
 
   stop(): void {
     this.stopped = true
+    if (this.unwritten.length) this.flushNow()
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -115,7 +128,24 @@ export class AlarmEngine {
     }
     for (const g of batch.gateways) this.decide(gatewayObservations(g, this.o.backlogLimit), transitions)
     this.counters.evaluated += batch.samples.length + batch.gateways.length
-    if (transitions.length) await this.write(transitions)
+    this.stage(transitions)
+  }
+
+  /** Holds transitions for the write window; the first one of a window schedules the write. */
+  private stage(transitions: Transition[]): void {
+    if (!transitions.length) return
+    this.unwritten.push(...transitions)
+    this.writeTimer ??= setTimeout(() => this.flushNow(), WRITE_WINDOW_MS).unref()
+  }
+
+  /** Queues the write of everything staged, behind what is being evaluated. */
+  private flushNow(): void {
+    clearTimeout(this.writeTimer)
+    this.writeTimer = undefined
+    this.enqueue(async () => {
+      const transitions = this.unwritten.splice(0)
+      if (transitions.length) await this.write(transitions)
+    })
   }
 
   private decide(observations: Observation[], out: Transition[]): void {
