@@ -19,6 +19,12 @@ export default defineNuxtConfig({
   },
   css: ['primeicons/primeicons.css', '~/assets/css/app.css'],
   future: { compatibilityVersion: 3 },
+  experimental: {
+    // Links fetch their page's code when hovered or focused, not whenever they are on screen: an
+    // admin's navigation names a dozen pages, and a tablet on a plant network should not download
+    // them all behind the dashboard it shows.
+    defaults: { nuxtLink: { prefetchOn: { visibility: false, interaction: true } } }
+  },
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
