@@ -120,7 +120,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     stops.unshift(() => notifications.stop())
     const alarms = new AlarmEngine({
       sql: db.sql, rules: alarmRules, logger, busPrefix: config.busPrefix, backlogLimit: config.alarms.backlogLimit, qualityMinDurationMs: config.alarms.qualityMinDurationMs,
-      // Every transition this instance makes passes here (engine and API alike): the one place to queue its notifications.
+      // Every transition this instance makes passes here (engine and API alike); its notifications were
+      // queued in its own transaction, and this wakes the sender.
       publish: (channel, event) => {
         bus.publish(channel, event)
         if (event.type === 'alarm') notifications.transition(event)
