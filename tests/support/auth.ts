@@ -12,11 +12,23 @@ export const emulatorServerEnv = () => ({ NODE_ENV: 'development', FIREBASE_AUTH
 
 const identity = (method: string) => `http://${emulatorHost()}/identitytoolkit.googleapis.com/v1/accounts:${method}?key=test-api-key`
 
+/**
+ * POSTs to the emulator's REST API. Once more if the emulator closed the kept-alive connection just
+ * as the request went out (`other side closed`, UND_ERR_SOCKET): it never saw that request.
+ */
+async function postEmulator(method: string, body: object, retried = false): Promise<Response> {
+  try {
+    return await fetch(identity(method), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  } catch (err) {
+    const code = ((err as Error).cause as { code?: string } | undefined)?.code
+    if (retried || code !== 'UND_ERR_SOCKET') throw err
+    return postEmulator(method, body, true)
+  }
+}
+
 /** Signs in with email and password against the emulator, as the browser SDK does; returns the ID token. */
 export async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
-  const res = await fetch(identity('signInWithPassword'), {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, returnSecureToken: true })
-  })
+  const res = await postEmulator('signInWithPassword', { email, password, returnSecureToken: true })
   const body = await res.json() as { idToken?: string, error?: { message: string } }
   if (!body.idToken) throw new Error(`sign-in of ${email} failed: ${body.error?.message}`)
   return body.idToken
@@ -40,9 +52,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 /** A new emulator account (unverified, unknown to the platform): its uid and an ID token. */
 export async function newAccount(email = `${uniqueId('user')}@test.local`): Promise<{ email: string, uid: string, token: string }> {
-  const res = await fetch(identity('signUp'), {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD, returnSecureToken: true })
-  })
+  const res = await postEmulator('signUp', { email, password: DEMO_PASSWORD, returnSecureToken: true })
   const body = await res.json() as { localId: string, idToken: string }
   if (!res.ok) throw new Error(`sign-up of ${email} failed: ${JSON.stringify(body)}`)
   return { email, uid: body.localId, token: body.idToken }
