@@ -18,7 +18,9 @@ export async function healthReport(starting: Promise<Platform> | undefined) {
       location: redactUrl(p.mqttUrl),
       brokerUrl: redactUrl(p.mqttUrl),
       ...(p.broker ? { port: p.broker.port, portFallbackFrom: p.broker.fallbackFrom ?? null } : {}),
-      sharedGroup: p.config.mqtt.sharedGroup ?? null
+      sharedGroup: p.config.mqtt.sharedGroup ?? null,
+      // Client ids of dead group members whose sessions this instance is draining.
+      ...(p.group ? { adopting: p.group.adopting() } : {})
     },
     bus: { status: p.bus.isUp() ? 'up' : 'down', mode: p.bus.kind === 'redis' ? 'external' : 'embedded', location: p.bus.location },
     auth: {

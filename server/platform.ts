@@ -9,6 +9,7 @@ import { createRedisBus } from './bus/redis-bus'
 import { controlChannel, plantChannel, tenantPattern } from './bus/events'
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker'
 import { redactUrl, startSubscriber, type Subscriber } from './mqtt/subscriber'
+import { joinGroup, type GroupMember } from './mqtt/group-member'
 import { Ingestor } from './ingest/ingestor'
 import { RefResolver } from './ingest/refs'
 import { PersistRuleCache } from './ingest/persist-rules'
@@ -40,6 +41,8 @@ export interface Platform {
   /** The broker the ingest is connected to. */
   mqttUrl: string
   subscriber: Subscriber
+  /** With MQTT_SHARED_GROUP on an external broker: this instance's presence, and the dead members' sessions it drains. */
+  group?: GroupMember
   ingestor: Ingestor
   refs: RefResolver
   rules: PersistRuleCache
@@ -163,6 +166,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       onMessage: msg => ingestor.push(msg)
     })
     stops.unshift(() => subscriber.close())
+    const group = config.mqtt.sharedGroup && config.mqtt.external
+      ? await joinGroup({ connection: config.mqtt.external, group: config.mqtt.sharedGroup, clientId: config.mqtt.clientId, maxInflight: config.mqtt.maxInflight, logger, onMessage: msg => ingestor.push(msg) })
+      : undefined
+    if (group) stops.unshift(() => group.leave())
 
     // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
     const watchdog = startWatchdog(db, bus, alarms, config, logger)
@@ -196,7 +203,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
     }
 
     const platform: Platform = {
-      config, logger, db, bus, auth, broker, mqttUrl, subscriber, ingestor, refs, rules, alarms, alarmRules, notifications, stats, simulator, notary, coldStore, startedAt,
+      config, logger, db, bus, auth, broker, mqttUrl, subscriber, group, ingestor, refs, rules, alarms, alarmRules, notifications, stats, simulator, notary, coldStore, startedAt,
       runColdStorage: async now => (coldDeps ? runColdStorage(coldDeps, now) : undefined),
       persistRulesChanged(tenantId) {
         rules.invalidate(tenantId)
@@ -240,6 +247,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
         await notifications.stop()
         unheard()
         await subscriber.close()
+        // After the ingest connection closed: a peer taking the session over now finds it idle.
+        await group?.leave()
         await broker?.close()
         await bus.close()
         await auth.stop()

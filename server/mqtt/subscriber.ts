@@ -4,16 +4,27 @@ import type { Logger } from 'pino'
 import { TOPIC_FILTERS } from '../ingest/topic'
 import type { RawMessage } from '../ingest/ingestor'
 
-export interface SubscriberOptions {
+/** How to reach the broker: its URL, and the credentials or client certificate this app presents. */
+export interface BrokerConnection {
   url: string
-  clientId: string
-  protocolVersion: 4 | 5
   ca?: string
   cert?: string
   key?: string
   username?: string
   password?: string
+}
+
+export interface SubscriberOptions extends BrokerConnection {
+  clientId: string
+  protocolVersion: 4 | 5
   sharedGroup?: string
+  /**
+   * `own` (the default): this instance's session, subscribed to the telemetry filters and reconnected
+   * whenever it drops. `adopted`: a dead peer's session, taken over to drain what the broker kept in it;
+   * its shared subscriptions are removed so the group stops routing messages to it, and it never
+   * reconnects (the peer coming back takes its session over, and must win).
+   */
+  role?: 'own' | 'adopted'
   /** Messages handed on but not yet acknowledged, at most; past it the connection stops reading. */
   maxInflight: number
   logger: Logger
@@ -22,12 +33,36 @@ export interface SubscriberOptions {
 
 export interface Subscriber {
   isConnected(): boolean
+  /** Connected and done (un)subscribing: an adopted session's routing is off once this is true. */
+  isReady(): boolean
+  /** Closed for good: ended here, or an adopted session's connection dropped or was taken over. */
+  isEnded(): boolean
   /** Messages handed on and not yet acknowledged. */
   outstanding(): number
-  close(): Promise<void>
+  /** Messages handed on since the start, and when the last one came (epoch ms; 0 before any). */
+  received(): { count: number, lastAt: number }
+  /** `endSession`: have the broker delete the session (and anything queued in it) as the connection closes. */
+  close(o?: { endSession?: boolean }): Promise<void>
 }
 
 const KEEPALIVE_S = 30
+const SESSION_EXPIRY_S = 7 * 24 * 3600
+
+/** The connection options a broker connection's credentials or client certificate make. */
+export function credentials(c: BrokerConnection): Pick<IClientOptions, 'username' | 'password' | 'ca' | 'cert' | 'key'> {
+  return {
+    username: c.username,
+    password: c.password,
+    ca: c.ca ? readFileSync(c.ca) : undefined,
+    cert: c.cert ? readFileSync(c.cert) : undefined,
+    key: c.key ? readFileSync(c.key) : undefined
+  }
+}
+
+/** The filters the ingest subscribes to; in a shared group, their `$share/` form. */
+export function telemetryFilters(sharedGroup?: string): string[] {
+  return TOPIC_FILTERS.map(f => (sharedGroup ? `$share/${sharedGroup}/${f}` : f))
+}
 
 type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void
 
@@ -43,26 +78,27 @@ type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void
  * and the idempotency keys absorb the copies.
  */
 export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber> {
+  const adopted = o.role === 'adopted'
   const options: IClientOptions = {
+    ...credentials(o),
     clientId: o.clientId,
     clean: false,
     protocolVersion: o.protocolVersion,
-    reconnectPeriod: 1000,
+    reconnectPeriod: adopted ? 0 : 1000,
     connectTimeout: 10_000,
     keepalive: KEEPALIVE_S,
     resubscribe: false,
-    username: o.username,
-    password: o.password,
-    ca: o.ca ? readFileSync(o.ca) : undefined,
-    cert: o.cert ? readFileSync(o.cert) : undefined,
-    key: o.key ? readFileSync(o.key) : undefined,
     // MQTT 5: keep the session a week across restarts, and cap unacknowledged deliveries ourselves.
-    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: Math.min(65535, o.maxInflight) } : undefined
+    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: Math.min(65535, o.maxInflight) } : undefined
   }
   const client: MqttClient = mqtt.connect(o.url, { ...options, manualConnect: true })
   // PUBACKs held back on the current connection, by message id; replaced when the connection drops.
   let held = new Map<number, { send?: () => void, acked: boolean }>()
   let outstanding = 0
+  let received = 0
+  let lastReceivedAt = 0
+  let ready = false
+  let ended = false
   let blocked: (() => void) | null = null
 
   const original = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client)
@@ -132,6 +168,8 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
       }
     }
     outstanding++
+    received++
+    lastReceivedAt = Date.now()
     const payload = packet.payload
     o.onMessage({
       topic: packet.topic,
@@ -152,13 +190,18 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
   }
 
   client.on('connect', (connack) => {
-    o.logger.info({ url: redactUrl(o.url), clientId: o.clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected')
-    const filters = TOPIC_FILTERS.map(f => (o.sharedGroup ? `$share/${o.sharedGroup}/${f}` : f))
-    client.subscribe(filters, { qos: 1 }, (err) => {
-      if (err) o.logger.error({ err: err.message }, 'mqtt subscribe failed')
-    })
+    o.logger.info({ url: redactUrl(o.url), clientId: o.clientId, sessionPresent: connack.sessionPresent, role: o.role ?? 'own' }, 'mqtt connected')
+    const filters = telemetryFilters(o.sharedGroup)
+    const done = (err?: Error | null) => {
+      if (err) o.logger.error({ err: err.message, clientId: o.clientId }, adopted ? 'mqtt unsubscribe failed' : 'mqtt subscribe failed')
+      else ready = true
+    }
+    if (adopted) client.unsubscribe(filters, done)
+    else client.subscribe(filters, { qos: 1 }, done)
   })
   client.on('close', () => {
+    ready = false
+    if (adopted) ended = true
     held = new Map()
     // mqtt.js reads the next connection with a fresh packet loop; resuming the dead one's would make
     // it send the held-back PUBACK on the new connection, where that message id means another message.
@@ -166,16 +209,24 @@ export async function startSubscriber(o: SubscriberOptions): Promise<Subscriber>
     clearInterval(keepalive)
     keepalive = undefined
   })
-  client.on('offline', () => o.logger.warn({ url: redactUrl(o.url) }, 'mqtt connection lost; reconnecting'))
+  client.on('offline', () => {
+    if (!adopted) o.logger.warn({ url: redactUrl(o.url) }, 'mqtt connection lost; reconnecting')
+  })
   client.on('error', err => o.logger.warn({ err: err.message }, 'mqtt error'))
   client.connect()
 
   return {
     isConnected: () => client.connected,
+    isReady: () => ready,
+    isEnded: () => ended,
     outstanding: () => outstanding,
-    close: () => new Promise<void>((resolve) => {
+    received: () => ({ count: received, lastAt: lastReceivedAt }),
+    close: ({ endSession = false } = {}) => new Promise<void>((resolve) => {
       clearInterval(keepalive)
-      client.end(false, {}, () => resolve())
+      ended = true
+      // A session expiry of 0 on DISCONNECT makes the broker drop the session at once (MQTT 5 §3.14.2.2.2).
+      const properties = endSession && o.protocolVersion === 5 ? { sessionExpiryInterval: 0 } : undefined
+      client.end(false, properties ? { properties } : {}, () => resolve())
     })
   }
 }

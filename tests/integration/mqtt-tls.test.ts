@@ -9,6 +9,7 @@ import { ensurePlant } from '../../server/db/demo-data'
 import { certificateCommonName, ensureCa, issueCertificate, type CertBundle, type LocalCa } from '../../server/pki/local-ca'
 import { simulatorThingNames, startSimulator, type Simulator } from '../../server/simulator/simulator'
 import { statusTopic } from '../../server/ingest/topic'
+import { presenceTopic } from '../../server/mqtt/presence'
 import { DEPLOY_ACL, startTlsMosquitto, type TlsMosquitto } from '../support/mosquitto-tls'
 import { MIGRATIONS } from '../support/platform'
 import { freePort, startServer, type RunningServer } from '../support/server'
@@ -147,20 +148,35 @@ describe('MQTT over TLS with client certificates', () => {
     expect(genuine).toEqual({ connected: true })
   }, 30_000)
 
-  it('a gateway may publish its own status but not another gateway\'s (deploy/mosquitto/acl)', async () => {
-    const client = await new Promise<MqttClient>((done, fail) => {
-      const c = mqtt.connect(broker.url, { reconnectPeriod: 0, protocolVersion: 5, clientId: `${GATEWAYS[0]}-acl`, ...tlsFiles(bundleOf(GATEWAYS[0]!)) })
-      c.once('connect', () => done(c))
-      c.once('error', fail)
-    })
-    const publish = (topic: string) => new Promise<string>(done => client.publish(topic, '{}', { qos: 1 }, err => done(err ? err.message : 'ok')))
+  it('a gateway may publish its own status but not another gateway\'s, nor an instance\'s presence (deploy/mosquitto/acl)', async () => {
+    const client = await connectTls(`${GATEWAYS[0]}-acl`, bundleOf(GATEWAYS[0]!))
     try {
-      expect(await publish(statusTopic({ ...SITE, gatewayId: GATEWAYS[0]! }))).toBe('ok')
-      expect(await publish(statusTopic({ ...SITE, gatewayId: GATEWAYS[1]! }))).toMatch(/not authorized/i)
+      expect(await publish(client, statusTopic({ ...SITE, gatewayId: GATEWAYS[0]! }))).toBe('ok')
+      expect(await publish(client, statusTopic({ ...SITE, gatewayId: GATEWAYS[1]! }))).toMatch(/not authorized/i)
+      // Nor an instance's presence: a forged `offline` would make the app adopt a live session.
+      expect(await publish(client, presenceTopic('ingest', 'plant-telemetry-ingest-1'))).toMatch(/not authorized/i)
     } finally {
       client.end(true)
     }
+    // The app's own identity may (its instances keep their presence there).
+    const ingest = issueCertificate(ca, join(work.dir, 'ingest-acl'), { commonName: 'ingest', usage: 'client' })
+    const app = await connectTls('ingest-acl-probe', ingest)
+    try {
+      expect(await publish(app, presenceTopic('ingest', 'ingest-acl-probe'), { retain: true })).toBe('ok')
+      expect(await publish(app, presenceTopic('ingest', 'ingest-acl-probe'), { retain: true, empty: true })).toBe('ok')
+    } finally {
+      app.end(true)
+    }
   }, 30_000)
+
+  const connectTls = (clientId: string, bundle: CertBundle) => new Promise<MqttClient>((done, fail) => {
+    const c = mqtt.connect(broker.url, { reconnectPeriod: 0, protocolVersion: 5, clientId, ...tlsFiles(bundle) })
+    c.once('connect', () => done(c))
+    c.once('error', fail)
+  })
+  /** 'ok', or the broker's refusal (MQTT 5 PUBACK reason). */
+  const publish = (client: MqttClient, topic: string, o: { retain?: boolean, empty?: boolean } = {}) => new Promise<string>(done =>
+    client.publish(topic, o.empty ? '' : '{}', { qos: 1, retain: o.retain ?? false }, err => done(err ? err.message : 'ok')))
 
   const bundleOf = (thingName: string): CertBundle => {
     const dir = join(bundlesDir, thingName)

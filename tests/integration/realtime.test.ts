@@ -5,7 +5,7 @@ import WebSocket from 'ws'
 import type { Role } from '../../server/auth/types'
 import { bearer, emulatorServerEnv, newAccount } from '../support/auth'
 import { connectClient, endClient, publish } from '../support/mqtt'
-import { dropSession } from '../support/platform'
+import { dropGroupMember } from '../support/platform'
 import { startServer, type RunningServer } from '../support/server'
 import { clearRedisPrefix, createTestDatabase, SERVICES, uniqueId, waitFor } from '../support/services'
 
@@ -163,7 +163,7 @@ afterAll(async () => {
   for (const s of streams) s.abort()
   if (mqtt) await endClient(mqtt)
   for (const s of servers) await s.stop()
-  for (let i = 0; i < servers.length; i++) await dropSession(SERVICES.mosquittoUrl, `${GROUP}-${i}`).catch(() => {})
+  for (let i = 0; i < servers.length; i++) await dropGroupMember(SERVICES.mosquittoUrl, GROUP, `${GROUP}-${i}`).catch(() => {})
   await clearRedisPrefix(PREFIX)
   await drop?.()
 })

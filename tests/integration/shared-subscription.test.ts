@@ -5,7 +5,7 @@ import { startPlatform, type Platform } from '../../server/platform'
 import type { PlantRef } from '../../server/ingest/refs'
 import pino from 'pino'
 import { connectClient, endClient, publish } from '../support/mqtt'
-import { MIGRATIONS, createPlant, dropSession } from '../support/platform'
+import { MIGRATIONS, createPlant, dropGroupMember } from '../support/platform'
 import { SERVICES, createTestDatabase, uniqueId, waitFor } from '../support/services'
 
 // Two ingest instances on one database and Mosquitto, in one MQTT 5 shared subscription group.
@@ -32,7 +32,7 @@ describe('MQTT_SHARED_GROUP: instances share the stream', () => {
   afterAll(async () => {
     await endClient(publisher)
     for (const p of instances) await p.stop()
-    for (let i = 0; i < instances.length; i++) await dropSession(SERVICES.mosquittoUrl, `${group}-${i}`)
+    for (let i = 0; i < instances.length; i++) await dropGroupMember(SERVICES.mosquittoUrl, group, `${group}-${i}`)
     await db?.drop()
   })
 

@@ -3,7 +3,8 @@ import pino from 'pino'
 import { loadConfig } from '../../server/config/env'
 import { startPlatform, type Platform } from '../../server/platform'
 import { ensurePlant } from '../../server/db/demo-data'
-import { connectClient, endClient } from './mqtt'
+import { presenceTopic } from '../../server/mqtt/presence'
+import { clearRetained, connectClient, endClient } from './mqtt'
 import { emulatorHost } from './auth'
 import { SERVICES, createTestDataDir, createTestDatabase, uniqueId, clearRedisPrefix } from './services'
 
@@ -59,6 +60,14 @@ export async function startTestPlatform(target: Target, env: Record<string, stri
 /** Ends a persistent MQTT session the test created, so no queue is left behind on the broker. */
 export async function dropSession(url: string, clientId: string): Promise<void> {
   const client = await connectClient(url, { clientId, clean: true, protocolVersion: 5 })
+  await endClient(client)
+}
+
+/** Ends a shared-group member's session and removes its retained presence status from the broker. */
+export async function dropGroupMember(url: string, group: string, clientId: string): Promise<void> {
+  await dropSession(url, clientId)
+  const client = await connectClient(url, { clientId: uniqueId('pt-clean'), protocolVersion: 5 })
+  await clearRetained(client, [presenceTopic(group, clientId)])
   await endClient(client)
 }
 
