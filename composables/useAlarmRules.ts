@@ -38,15 +38,6 @@ export type AlarmRuleInput = Omit<AlarmRule, 'id' | 'tenant' | 'createdAt' | 'up
 
 const PAGE = 100
 
-/** Field → message of a refused body (422 `data.issues`, or the one `data.field`), for the form. */
-export function fieldErrors(err: unknown): Record<string, string> {
-  const body = (err as { data?: { message?: string, data?: { field?: string, issues?: { field: string, message: string }[] } } }).data
-  const out: Record<string, string> = {}
-  for (const i of body?.data?.issues ?? []) out[i.field] ??= i.message
-  if (!Object.keys(out).length && body?.data?.field) out[body.data.field] = body.message ?? ''
-  return out
-}
-
 /**
  * Strips what the server owns; omits an empty scope (tenant-wide, or every PLC of the site) and the
  * fields another kind of rule does not take.

@@ -20,3 +20,12 @@ export function apiErrorMessage(err: unknown): string {
   const e = err as { data?: { message?: unknown }, message?: string }
   return typeof e.data?.message === 'string' ? e.data.message : e.message ?? String(err)
 }
+
+/** Field → message of a refused request (422 `data.issues`, or the one `data.field` a 404/409/422 names), for the form. */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const body = (err as { data?: { message?: string, data?: { field?: string, issues?: { field: string, message: string }[] } } }).data
+  const out: Record<string, string> = {}
+  for (const i of body?.data?.issues ?? []) out[i.field] ??= i.message
+  if (!Object.keys(out).length && body?.data?.field) out[body.data.field] = body.message ?? ''
+  return out
+}

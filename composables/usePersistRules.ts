@@ -1,21 +1,8 @@
 import type { PersistMode } from '~/utils/adminOps'
-import { fieldErrors } from './useAlarmRules'
 
 /** A row of GET /api/persist-rules. `site`/`plcId`/`metric` null: the rule covers all of them. */
 export interface PersistRule { id: string, tenant: string, site: string | null, plcId: string | null, metric: string | null, mode: PersistMode, updatedAt: number }
 export interface PersistRuleInput { site: string | null, plcId: string | null, metric: string, mode: PersistMode }
-
-/**
- * Field → message of a refused rule: the 422's fields, and the scope the 404 names (a site or PLC
- * that is not the caller's) under its own field.
- */
-export function ruleFieldErrors(err: unknown): Record<string, string> {
-  const out = fieldErrors(err)
-  const body = (err as { data?: { message?: string, data?: { code?: string } } }).data
-  if (body?.data?.code === 'PLC_NOT_FOUND') out.plcId ??= body.message ?? ''
-  if (body?.data?.code === 'SITE_NOT_FOUND') out.site ??= body.message ?? ''
-  return out
-}
 
 /** The tenant's persistence rules (broadest first, as the server orders them), with create, mode change and delete. */
 export function usePersistRules() {

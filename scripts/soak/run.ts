@@ -4,7 +4,9 @@
  * (198 following one machine each, 2 the whole plant), on a private PostgreSQL, Redis and Mosquitto.
  * Every 10 s: the server's RSS and event-loop delay (from its /metrics), messages stored per second,
  * messages pending, WebSocket events delivered. A leak shows as RSS that keeps climbing; a stall as
- * loop lag or a growing pending count. Ends with the exactly-once check of the fault runs.
+ * loop lag or a growing pending count. Ends with the exactly-once check of the fault runs and the
+ * verdict: exit 1 on a loss or duplicate, an RSS trend over 1 %/min after the first minute, or a
+ * loop-delay spike over 100 ms.
  *
  * Flags: --minutes N (10) --rate N (1000) --clients N (200). Needs a build (`npm run build`).
  */
@@ -19,7 +21,7 @@ import { SITE } from '../faults/load'
 import { storedMessages } from '../faults/verify'
 import { startPrivatePostgres } from '../faults/services/postgres'
 import { startPrivateRedis } from '../faults/services/redis'
-import { formatSamples, rssMb, serverMetrics, type Sample } from './sample'
+import { formatSamples, rssMb, serverMetrics, soakVerdict, type Sample } from './sample'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const SAMPLE_MS = 10_000
@@ -81,7 +83,12 @@ async function main(): Promise<number> {
   log(`\nsent ${out.sent}, stored ${out.stored}, duplicated ${out.duplicated}, dead-lettered ${out.deadLettered}, lost ${out.lost}, pending at the end ${out.limbo}`)
   const reconnects = clients.reduce((n, c) => n + c.reconnects, 0)
   log(`WS reconnects ${reconnects}; RSS ${samples[0]?.rssMb.toFixed(0)} → ${samples.at(-1)?.rssMb.toFixed(0)} MB`)
-  return out.verification.ok && out.lost === 0 && out.duplicated === 0 ? 0 : 1
+  const verdict = soakVerdict(samples)
+  log(`RSS trend after the first minute: ${verdict.rssSlopeMbPerMin.toFixed(2)} MB/min (${(verdict.rssGrowthPerMin * 100).toFixed(2)} %/min; a leak is > 1 %/min)`)
+  log(`event-loop delay spikes over 100 ms: ${verdict.lagSpikes.length ? verdict.lagSpikes.map(x => `${Math.round(x.at / 1000)} s: ${x.lagMaxMs.toFixed(0)} ms`).join(', ') : 'none'}`)
+  const exact = out.verification.ok && out.lost === 0 && out.duplicated === 0
+  log(`soak: ${exact && verdict.ok ? 'ok' : 'FAILED'}`)
+  return exact && verdict.ok ? 0 : 1
 }
 
 main()

@@ -34,3 +34,32 @@ export function formatSamples(samples: Sample[]): string {
   const fmt = (r: string[]) => `| ${r.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`
   return [fmt(header), `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n')
 }
+
+export interface SoakVerdict {
+  /** Least-squares RSS slope after the warm-up, in MB per minute, and as a share of the mean RSS. */
+  rssSlopeMbPerMin: number
+  rssGrowthPerMin: number
+  /** Samples whose worst event-loop delay was over the limit. */
+  lagSpikes: Sample[]
+  ok: boolean
+}
+
+const WARM_UP_MS = 60_000
+/** A leak: RSS growing by more than 1 % of itself per minute (10 % over the 10-minute soak). */
+const MAX_GROWTH_PER_MIN = 0.01
+const MAX_LAG_MS = 100
+
+/** The soak's pass criteria (issue: no growth trend, no lag spike over 100 ms). */
+export function soakVerdict(samples: Sample[]): SoakVerdict {
+  const steady = samples.filter(s => s.at > WARM_UP_MS)
+  const points = steady.length >= 3 ? steady : samples
+  const n = points.length
+  const meanT = points.reduce((a, s) => a + s.at, 0) / n
+  const meanRss = points.reduce((a, s) => a + s.rssMb, 0) / n
+  const cov = points.reduce((a, s) => a + (s.at - meanT) * (s.rssMb - meanRss), 0)
+  const varT = points.reduce((a, s) => a + (s.at - meanT) ** 2, 0)
+  const rssSlopeMbPerMin = varT > 0 ? cov / varT * 60_000 : 0
+  const rssGrowthPerMin = meanRss > 0 ? rssSlopeMbPerMin / meanRss : 0
+  const lagSpikes = samples.filter(s => s.lagMaxMs > MAX_LAG_MS)
+  return { rssSlopeMbPerMin, rssGrowthPerMin, lagSpikes, ok: rssGrowthPerMin <= MAX_GROWTH_PER_MIN && lagSpikes.length === 0 }
+}

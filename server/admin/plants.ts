@@ -69,8 +69,9 @@ export function updatePlant(sql: SqlClient, actor: string, id: string, change: {
 }
 
 /**
- * Deletes a plant with its gateways, PLCs, their data, dashboards and rules. One that has gateways or
- * machines is kept unless `force`. False when it was kept.
+ * Deletes a plant with its gateways, PLCs, their data, dashboards and rules, and takes it out of
+ * users' plant access (an array, so no foreign key does it). One that has gateways or machines is
+ * kept unless `force`. False when it was kept.
  */
 export function deletePlant(sql: SqlClient, actor: string, plant: PlantRecord, force: boolean): Promise<boolean> {
   return sql.transaction(async (tx) => {
@@ -79,7 +80,9 @@ export function deletePlant(sql: SqlClient, actor: string, plant: PlantRecord, f
     if (row!.used && !force) return false
     await purgeTelemetry(tx, 'select id from plcs where plant_id = $1', [plant.id])
     await tx.query('delete from plants where id = $1', [plant.id])
-    await appendAudit(tx, { tenantId: plant.tenantId, actor, action: 'plant.delete', entity: 'plant', entityId: plant.id, before: toPlantJson(plant), after: { force } })
+    const narrowed = await tx.query<{ id: string }>(
+      'update users set plant_access = array_remove(plant_access, $1::uuid) where $1::uuid = any(plant_access) returning id', [plant.id])
+    await appendAudit(tx, { tenantId: plant.tenantId, actor, action: 'plant.delete', entity: 'plant', entityId: plant.id, before: toPlantJson(plant), after: { force, usersNarrowed: narrowed.length } })
     return true
   })
 }

@@ -210,7 +210,12 @@ describe('persistence rules', () => {
       expect(res.status, JSON.stringify(body)).toBe(422)
       expect(res.body.data).toMatchObject({ code: 'INVALID_BODY', field })
     }
-    expect((await call(users.admin, 'POST', '/api/persist-rules', { site: 'nowhere', mode: 'raw' })).status).toBe(404)
+    // A site or PLC that is not the caller's does not exist for them: 404, naming the field.
+    const nowhere = await call(users.admin, 'POST', '/api/persist-rules', { site: 'nowhere', mode: 'raw' })
+    expect(nowhere.status).toBe(404)
+    expect(nowhere.body.data).toMatchObject({ code: 'SITE_NOT_FOUND', field: 'site' })
+    const noPlc = await call(users.admin, 'POST', '/api/persist-rules', { site: SITE, plcId: 'no-such-plc', mode: 'raw' })
+    expect(noPlc.body.data).toMatchObject({ code: 'PLC_NOT_FOUND', field: 'plcId' })
     const mine = await call(users.admin, 'PUT', '/api/persist-rules', { metric: 'x', mode: 'hourly' })
     expect((await call(users.adminB, 'PUT', `/api/persist-rules/${mine.body.id}`, { mode: 'none' })).status).toBe(404)
     expect((await call(users.adminB, 'DELETE', `/api/persist-rules/${mine.body.id}`)).status).toBe(404)

@@ -102,7 +102,13 @@ describe('plants', () => {
     expect(await sites('platform')).toEqual(expect.arrayContaining(['granix/planta-1', 'other/planta-norte', `granix/${site}`]))
 
     expect(await api.expectStatus(200, 'admin', 'PATCH', `/api/plants/${site}`, { name: 'Renamed', province: 'cba' })).toMatchObject({ site, name: 'Renamed', province: 'cba' })
+    // The operator is given the plant, and loses it with the plant (no stale id left in plant_access).
+    const [{ id: plantId }] = await api.sql`select id from plants where slug = ${site}` as [{ id: string }]
+    await api.sql`update users set plant_access = plant_access || ${plantId}::uuid where email = 'operator@demo.local'`
     await api.expectStatus(204, 'admin', 'DELETE', `/api/plants/${site}`)
+    const [operator] = await api.sql`select plant_access::text[] as access from users where email = 'operator@demo.local'`
+    expect(operator!.access).toHaveLength(1)
+    expect(operator!.access).not.toContain(plantId)
     expect((await api.expectStatus<ErrorBody>(404, 'admin', 'PATCH', `/api/plants/${site}`, { name: 'x' })).data.code).toBe('SITE_NOT_FOUND')
   })
 

@@ -1,13 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENV_KEYS, loadConfig } from '../../server/config/env'
 import { freePort } from '../support/server'
-import { createTestDataDir } from '../support/services'
+import { createTestDataDir, waitFor } from '../support/services'
 
 // The deployment files, checked by reading them against the code (no Docker engine here): compose's
 // app environment is a valid configuration, the files it mounts exist where the cert script puts
@@ -21,6 +21,9 @@ const run = promisify(execFile)
 interface Service { environment?: Record<string, string>, volumes?: string[], depends_on?: Record<string, unknown>, profiles?: string[] }
 const compose = parseYaml(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> }
 const APPS = ['app-1', 'app-2']
+// Debian's prometheus package (installed by .ci/run).
+const PROMETHEUS = '/usr/bin/prometheus'
+const PROMTOOL = '/usr/bin/promtool'
 // Read by firebase-admin itself, not by server/config/env.ts.
 const LIBRARY_KEYS = ['GOOGLE_APPLICATION_CREDENTIALS']
 
@@ -166,4 +169,33 @@ describe('the built server with the image\'s environment and layout', () => {
     expect(families.get('ingest_tenant_messages_per_second')!.metrics.map(m => m.labels?.tenant)).toContain('granix')
     expect(families.get('gateways_offline')).toMatchObject({ type: 'GAUGE' })
   }, 30_000)
+
+  it('is scraped by a real Prometheus with deploy/prometheus.yml', async () => {
+    // promtool checks the file as shipped; the run points its job at this server and scrapes each second.
+    await run(PROMTOOL, ['check', 'config', join(ROOT, 'deploy/prometheus.yml')])
+    const config = parseYaml(read('deploy/prometheus.yml')) as { global: Record<string, string>, scrape_configs: { job_name: string, static_configs: { targets: string[] }[] }[] }
+    config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '1s' }
+    config.scrape_configs[0]!.static_configs[0]!.targets = [`127.0.0.1:${port}`]
+    writeFileSync(join(work.dir, 'prometheus.yml'), stringifyYaml(config))
+    const promPort = await freePort()
+    const prometheus = spawn(PROMETHEUS, [
+      `--config.file=${join(work.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`
+    ], { stdio: 'ignore' })
+    const query = async (q: string) => {
+      const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`).catch(() => null)
+      const body = res?.ok ? await res.json() as { data: { result: { metric: Record<string, string>, value: [number, string] }[] } } : null
+      return body?.data.result ?? []
+    }
+    try {
+      const job = config.scrape_configs[0]!.job_name
+      const up = await waitFor(async () => (await query(`up{job="${job}"} == 1`))[0], 30_000, 'Prometheus scraped the target')
+      expect(up.metric).toMatchObject({ job, deployment: 'compose' })
+      const processed = await waitFor(async () => (await query(`mqtt_messages_processed_total{job="${job}"} > 0`))[0], 30_000, 'a platform counter in Prometheus')
+      expect(Number(processed.value[1])).toBeGreaterThan(0)
+    } finally {
+      const exited = new Promise(r => prometheus.once('exit', r))
+      prometheus.kill('SIGTERM')
+      await exited
+    }
+  }, 90_000)
 })

@@ -14,5 +14,7 @@ export default defineEventHandler(async (event) => {
   }
   platform.refsChanged()
   platform.persistRulesChanged(plant.tenantId)
+  // Users who had access to it were narrowed in the same transaction.
+  platform.usersChanged()
   return noContent(event)
 })
