@@ -154,6 +154,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       if (event.type === 'users_changed') auth.users.invalidate(event.uid)
       if (event.type === 'refs_changed') refs.invalidate()
     })
+    // Presence first: an instance coming back says so before its ingest session takes its broker
+    // session back from whoever was draining it.
+    const group = config.mqtt.sharedGroup && config.mqtt.external
+      ? await joinGroup({ connection: config.mqtt.external, group: config.mqtt.sharedGroup, clientId: config.mqtt.clientId, maxInflight: config.mqtt.maxInflight, logger, onMessage: msg => ingestor.push(msg) })
+      : undefined
+    if (group) stops.unshift(() => group.leave())
     const subscriber = await startSubscriber({
       url: mqttUrl,
       clientId: config.mqtt.clientId,
@@ -166,10 +172,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, migr
       onMessage: msg => ingestor.push(msg)
     })
     stops.unshift(() => subscriber.close())
-    const group = config.mqtt.sharedGroup && config.mqtt.external
-      ? await joinGroup({ connection: config.mqtt.external, group: config.mqtt.sharedGroup, clientId: config.mqtt.clientId, maxInflight: config.mqtt.maxInflight, logger, onMessage: msg => ingestor.push(msg) })
-      : undefined
-    if (group) stops.unshift(() => group.leave())
 
     // `stops` undoes a failed start; platform.stop() below stops everything in its own order.
     const watchdog = startWatchdog(db, bus, alarms, config, logger)

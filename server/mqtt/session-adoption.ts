@@ -13,8 +13,13 @@ export interface SessionAdoptionOptions {
   logger: Logger
   /** Quiet time, with nothing left unacknowledged, after which an adopted session counts as drained. */
   idleMs?: number
-  /** How often a running adoption is checked, and a failed one tried again. */
+  /** How often a running adoption is checked. */
   checkMs?: number
+  /**
+   * How long after a failed or interrupted adoption to look again: long enough for an owner that took
+   * its session back to have said so, rather than taking it from the owner in turn.
+   */
+  retryMs?: number
 }
 
 export interface SessionAdoption {
@@ -39,6 +44,7 @@ export interface SessionAdoption {
 export function startSessionAdoption(o: SessionAdoptionOptions): SessionAdoption {
   const idleMs = o.idleMs ?? 2000
   const checkMs = o.checkMs ?? 250
+  const retryMs = o.retryMs ?? 5000
   const running = new Map<string, Subscriber | null>()
   let stopped = false
 
@@ -77,7 +83,7 @@ export function startSessionAdoption(o: SessionAdoptionOptions): SessionAdoption
     } finally {
       running.delete(peer)
       o.logger.info({ peer, outcome, messages: sub?.received().count ?? 0, ms: Date.now() - t0 }, 'mqtt: adopted session done')
-      if (!stopped && outcome !== 'drained') setTimeout(review, 5 * checkMs).unref()
+      if (!stopped && outcome !== 'drained') setTimeout(review, retryMs).unref()
     }
   }
 

@@ -21,4 +21,18 @@ export async function clearRetained(client: MqttClient, topics: string[]): Promi
   for (const t of topics) await publish(client, t, '', { retain: true })
 }
 
+/** Removes every retained message under a filter (what the broker sends right after SUBSCRIBE). */
+export async function clearRetainedUnder(url: string, filter: string): Promise<string[]> {
+  const client = await connectClient(url, { clientId: `clear-${Date.now()}-${Math.random().toString(16).slice(2)}` })
+  const topics = new Set<string>()
+  client.on('message', (topic, payload, packet) => {
+    if (packet.retain && payload.length) topics.add(topic)
+  })
+  await client.subscribeAsync(filter, { qos: 1 })
+  await new Promise(resolve => setTimeout(resolve, 500))
+  await clearRetained(client, [...topics])
+  await endClient(client)
+  return [...topics]
+}
+
 export const endClient = (client: MqttClient) => new Promise<void>(resolve => client.end(false, {}, () => resolve()))

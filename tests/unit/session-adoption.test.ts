@@ -43,7 +43,8 @@ function setup(self: string, members: Record<string, MemberState>, opts: { failF
     },
     logger: pino({ level: 'silent' }),
     idleMs: 30,
-    checkMs: 5
+    checkMs: 5,
+    retryMs: 25
   })
   return { view, adopted, forgotten, adoption, attempts: () => attempts }
 }
