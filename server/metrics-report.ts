@@ -18,6 +18,8 @@ export async function metricsReport(p: Platform, live: RealtimeStats) {
     uptime: now - p.startedAt,
     lastMessage: s.lastMessageAt,
     mqttConnected: p.subscriber.isConnected(),
+    // Shared groups: dead members' sessions being drained here, drained, and the messages they held.
+    mqttSessions: { adopting: p.group?.adopting().length ?? 0, ...(p.group?.counters() ?? { drained: 0, messages: 0 }) },
     messagesPerSecond: Math.round(rates.total * 10) / 10,
     messagesPerSecondByTenant: Object.fromEntries(Object.entries(rates.perTenant).map(([t, r]) => [t, Math.round(r * 10) / 10])),
     valuesStored: s.valuesStored,
@@ -44,6 +46,9 @@ const METRICS: Record<string, Metric> = {
   mqtt_messages_processed_total: { help: 'MQTT messages stored (committed)', type: 'counter', value: m => m.mqttMessagesProcessed },
   mqtt_messages_failed_total: { help: 'MQTT messages dead-lettered', type: 'counter', value: m => m.mqttMessagesFailed },
   mqtt_connected: { help: '1 when the ingest is connected to the broker', type: 'gauge', value: m => (m.mqttConnected ? 1 : 0) },
+  mqtt_sessions_adopting: { help: 'Dead group members\' broker sessions this instance is draining', type: 'gauge', value: m => m.mqttSessions.adopting },
+  mqtt_sessions_adopted_total: { help: 'Dead group members\' broker sessions drained and deleted', type: 'counter', value: m => m.mqttSessions.drained },
+  mqtt_adopted_messages_total: { help: 'Messages ingested from adopted sessions', type: 'counter', value: m => m.mqttSessions.messages },
   ingest_messages_per_second: { help: 'Messages stored per second over the last 10 s', type: 'gauge', value: m => m.messagesPerSecond },
   ingest_values_stored_total: { help: 'Values written (all persistence modes)', type: 'counter', value: m => m.valuesStored },
   ingest_pending_messages: { help: 'Messages received and not yet durable', type: 'gauge', value: m => m.ingestPending },

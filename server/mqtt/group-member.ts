@@ -17,6 +17,8 @@ export interface GroupMemberOptions {
 export interface GroupMember {
   /** Peers whose orphaned sessions this instance is draining now. */
   adopting(): string[]
+  /** Orphaned sessions this instance drained and deleted, and the messages they held. */
+  counters(): { drained: number, messages: number }
   /** Graceful stop: stop draining and say this instance left, so a peer drains what its session still gets. */
   leave(): Promise<void>
 }
@@ -38,6 +40,7 @@ export async function joinGroup(o: GroupMemberOptions): Promise<GroupMember> {
   adoption.review()
   return {
     adopting: () => adoption.adopting(),
+    counters: () => adoption.counters(),
     leave: async () => {
       await adoption.stop()
       await presence.leave()

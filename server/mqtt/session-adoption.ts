@@ -22,11 +22,15 @@ export interface SessionAdoptionOptions {
   retryMs?: number
 }
 
+const SWEEP_MS = 30_000
+
 export interface SessionAdoption {
   /** Look at the members again (call on every presence change). */
   review(): void
   /** Peers whose sessions this instance is draining now. */
   adopting(): string[]
+  /** Sessions drained and deleted since the start, and the messages they held. */
+  counters(): { drained: number, messages: number }
   /** Stop draining; the sessions stay with the broker for the owner or another instance. */
   stop(): Promise<void>
 }
@@ -46,6 +50,7 @@ export function startSessionAdoption(o: SessionAdoptionOptions): SessionAdoption
   const checkMs = o.checkMs ?? 250
   const retryMs = o.retryMs ?? 5000
   const running = new Map<string, Subscriber | null>()
+  const totals = { drained: 0, messages: 0 }
   let stopped = false
 
   const elected = (): string => {
@@ -82,6 +87,8 @@ export function startSessionAdoption(o: SessionAdoptionOptions): SessionAdoption
       o.logger.warn({ peer, err: (err as Error).message }, 'mqtt: adopting a session failed')
     } finally {
       running.delete(peer)
+      totals.messages += sub?.received().count ?? 0
+      if (outcome === 'drained') totals.drained++
       o.logger.info({ peer, outcome, messages: sub?.received().count ?? 0, ms: Date.now() - t0 }, 'mqtt: adopted session done')
       if (!stopped && outcome !== 'drained') setTimeout(review, retryMs).unref()
     }
@@ -106,11 +113,17 @@ export function startSessionAdoption(o: SessionAdoptionOptions): SessionAdoption
     timer.unref()
   })
 
+  // Statuses are events; a look now and then also covers one missed while the presence reconnected.
+  const sweep = setInterval(review, SWEEP_MS)
+  sweep.unref()
+
   return {
     review,
     adopting: () => [...running.keys()],
+    counters: () => ({ ...totals }),
     stop: async () => {
       stopped = true
+      clearInterval(sweep)
       await Promise.all([...running.values()].map(sub => sub?.close()))
     }
   }

@@ -168,6 +168,8 @@ describe('the built server with the image\'s environment and layout', () => {
     expect(families.get('mqtt_connected')!.metrics[0]!.value).toBe('1')
     expect(families.get('ingest_tenant_messages_per_second')!.metrics.map(m => m.labels?.tenant)).toContain('granix')
     expect(families.get('gateways_offline')).toMatchObject({ type: 'GAUGE' })
+    expect(families.get('mqtt_sessions_adopted_total')).toMatchObject({ type: 'COUNTER' })
+    expect(families.get('mqtt_sessions_adopting')!.metrics[0]!.value).toBe('0')
   }, 30_000)
 
   it('is scraped by a real Prometheus with deploy/prometheus.yml', async () => {

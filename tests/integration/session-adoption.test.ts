@@ -103,6 +103,10 @@ describe('shared group: a dead member\'s broker session is adopted and drained',
     expect(await stored()).toEqual({ n: 200, keys: 200 })
     expect(heldAtDeath).toBeGreaterThan(0)
     await waitFor(() => survivor.platform.group!.adopting().length === 0, 10_000, 'adoption finished')
+    // What the dead member held came back to the survivor through its session (and is counted for /metrics).
+    const { drained, messages } = survivor.platform.group!.counters()
+    expect(drained).toBe(1)
+    expect(messages).toBeGreaterThanOrEqual(heldAtDeath)
 
     // The session is gone and the peer's status cleared: nothing is left to adopt or queue into.
     expect(await retainedStatus(presenceTopic(group, peerId))).toBeNull()

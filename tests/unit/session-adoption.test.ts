@@ -82,9 +82,11 @@ describe('session adoption', () => {
     expect(t.forgotten).toEqual([])
     expect(t.adoption.adopting()).toEqual(['ingest-b'])
     s.outstanding = 0
+    s.count = 5
     s.lastAt = Date.now()
     await waitFor(() => t.forgotten.length === 1, 2000, 'drained')
     expect(t.adoption.adopting()).toEqual([])
+    expect(t.adoption.counters()).toEqual({ drained: 1, messages: 5 })
   })
 
   it('lets go without deleting the session when its owner comes back', async () => {
@@ -98,6 +100,7 @@ describe('session adoption', () => {
     expect(t.adopted[0]!.ended).toBe(true)
     expect(t.adopted[0]!.endedSession).toBe(false)
     expect(t.forgotten).toEqual([])
+    expect(t.adoption.counters().drained).toBe(0)
   })
 
   it('tries again after a failed takeover', async () => {
