@@ -38,66 +38,18 @@ export function gatewayOfTopic(topic: string): string | null {
 /** Dead letters of the tenant, a server page at a time, with replay of some ids or of everything a filter matches. */
 export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
   const api = useApi()
-  const rows = ref<DeadLetter[]>([])
-  const cursor = ref<string | null>(null)
-  const starts = ref<(string | null)[]>([null])
-  const status = ref<'loading' | 'ready' | 'error'>('loading')
-  const error = ref<string | null>(null)
-  const turning = ref(false)
-  let generation = 0
-
-  const query = (after: string | null, limit = PAGE) => ({
-    limit,
+  const filters = () => ({
     ...(filter.value.reason ? { reason: filter.value.reason } : {}),
-    ...(filter.value.onlyNew ? { replayed: 'false' } : {}),
-    ...(after ? { cursor: after } : {})
+    ...(filter.value.onlyNew ? { replayed: 'false' } : {})
   })
-
-  async function read(after: string | null) {
-    const mine = ++generation
-    // Turning a page keeps the table (marked busy); only the first read shows the loading state.
-    if (status.value === 'ready') turning.value = true
-    else status.value = 'loading'
-    try {
-      const page = await api<Page>('/api/dead-letters', { query: query(after) })
-      if (mine !== generation) return
-      rows.value = page.items
-      cursor.value = page.nextCursor
-      status.value = 'ready'
-    } catch (err) {
-      if (mine !== generation) return
-      error.value = apiErrorMessage(err)
-      status.value = 'error'
-    } finally {
-      if (mine === generation) turning.value = false
-    }
-  }
-
-  function load() {
-    starts.value = [null]
-    return read(null)
-  }
-
-  function next() {
-    if (!cursor.value) return
-    starts.value = [...starts.value, cursor.value]
-    return read(cursor.value)
-  }
-
-  function previous() {
-    if (starts.value.length < 2) return
-    starts.value = starts.value.slice(0, -1)
-    return read(starts.value[starts.value.length - 1]!)
-  }
-
-  const reload = () => read(starts.value[starts.value.length - 1] ?? null)
+  const list = usePagedList<DeadLetter>('/api/dead-letters', filters, PAGE)
 
   /** Every id the filter matches now (a snapshot: what a replay adds later is not picked up). */
   async function matchingIds(): Promise<number[]> {
     const ids: number[] = []
     let after: string | null = null
     do {
-      const page: Page = await api<Page>('/api/dead-letters', { query: query(after, 500) })
+      const page: Page = await api<Page>('/api/dead-letters', { query: { ...filters(), limit: 500, ...(after ? { cursor: after } : {}) } })
       ids.push(...page.items.map(d => d.id))
       after = page.nextCursor
     } while (after)
@@ -128,8 +80,7 @@ export function useDeadLetters(filter: Ref<DeadLetterFilter>) {
     return { result: total, failure }
   }
 
-  const page = computed(() => starts.value.length)
-  watch(filter, load, { deep: true })
-  void load()
-  return { rows, cursor, page, status, error, turning, load, reload, next, previous, matchingIds, replay }
+  watch(filter, list.load, { deep: true })
+  void list.load()
+  return { ...list, matchingIds, replay }
 }

@@ -35,70 +35,16 @@ const key = (tenant: string, site: string, gatewayId: string) => `${tenant}/${si
  */
 export function useGateways(filter: Ref<GatewayFilter>) {
   const api = useApi()
-  const rows = ref<GatewayRow[]>([])
-  const cursor = ref<string | null>(null)
-  const status = ref<'loading' | 'ready' | 'error'>('loading')
-  const error = ref<string | null>(null)
-  // Where each page walked so far starts: keyset cursors only go forward, so going back reuses them.
-  const starts = ref<(string | null)[]>([null])
   const healthChanges = ref<HealthChange[]>([])
-  const turning = ref(false)
   let index = new Map<string, number>()
-  let generation = 0
-
-  const query = (after: string | null) => ({
-    limit: PAGE,
+  const filters = () => ({
     ...(filter.value.site ? { site: filter.value.site } : {}),
-    ...(filter.value.status ? { status: filter.value.status } : {}),
-    ...(after ? { cursor: after } : {})
+    ...(filter.value.status ? { status: filter.value.status } : {})
   })
-
-  function reindex() {
+  const list = usePagedList<GatewayRow>('/api/gateways', filters, PAGE, () => {
     index = new Map(rows.value.map((g, i) => [key(g.tenant, g.site, g.gatewayId), i]))
-  }
-
-  /** Reads one page: the first (`after` null) or the one after a cursor the server gave. */
-  async function read(after: string | null) {
-    const mine = ++generation
-    // Turning a page keeps the table (marked busy); only the first read shows the loading state.
-    if (status.value === 'ready') turning.value = true
-    else status.value = 'loading'
-    try {
-      const page = await api<{ items: GatewayRow[], nextCursor: string | null }>('/api/gateways', { query: query(after) })
-      if (mine !== generation) return
-      rows.value = page.items
-      cursor.value = page.nextCursor
-      reindex()
-      status.value = 'ready'
-    } catch (err) {
-      if (mine !== generation) return
-      error.value = apiErrorMessage(err)
-      status.value = 'error'
-    } finally {
-      if (mine === generation) turning.value = false
-    }
-  }
-
-  /** From the first page, as after a filter change. */
-  function load() {
-    starts.value = [null]
-    return read(null)
-  }
-
-  function next() {
-    if (!cursor.value) return
-    starts.value = [...starts.value, cursor.value]
-    return read(cursor.value)
-  }
-
-  function previous() {
-    if (starts.value.length < 2) return
-    starts.value = starts.value.slice(0, -1)
-    return read(starts.value[starts.value.length - 1]!)
-  }
-
-  /** The current page again (after a retry). */
-  const reload = () => read(starts.value[starts.value.length - 1] ?? null)
+  })
+  const rows = list.rows
 
   function update(tenant: string, site: string, gatewayId: string, change: (g: GatewayRow) => GatewayRow) {
     const i = index.get(key(tenant, site, gatewayId))
@@ -134,8 +80,7 @@ export function useGateways(filter: Ref<GatewayFilter>) {
   }
 
   const live = useLive({ onMessage })
-  watch(filter, load, { deep: true })
-  void load()
-  const page = computed(() => starts.value.length)
-  return { rows, cursor, page, status, error, turning, healthChanges, connected: live.connected, load, reload, next, previous, patch }
+  watch(filter, list.load, { deep: true })
+  void list.load()
+  return { ...list, healthChanges, connected: live.connected, patch }
 }
